@@ -1,0 +1,1 @@
+package dev.cairn.launcher; public final class Main { public static void main(String[] a) {} }
