@@ -1,0 +1,39 @@
+package dev.cairn.datastore.selector;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The part of the {@code cairn.server} configuration that decides and tunes the active datastore. */
+@ObjectClassDefinition(id = "cairn.server.datastore", name = "Cairn datastore selection")
+@interface SelectorConfig {
+
+    @AttributeDefinition(description = "Server data directory; backends keep their files under server/db")
+    String data_dir();
+
+    @AttributeDefinition(description = "This server's node name")
+    String node_name() default "";
+
+    @AttributeDefinition(description = "Address advertised to clients and peers")
+    String node_ip() default "127.0.0.1";
+
+    @AttributeDefinition(description = "etcd client port")
+    int client_port() default 2379;
+
+    @AttributeDefinition(description = "Raft peer port")
+    int peer_port() default 2380;
+
+    @AttributeDefinition(description = "External datastore (sqlite:<path>); empty selects the embedded SQLite store")
+    String datastore_endpoint() default "";
+
+    @AttributeDefinition(description = "Space quota in bytes; 0 means 2 GiB")
+    long quota_backend_bytes() default 0;
+
+    @AttributeDefinition(description = "Auto-compaction mode: periodic or revision")
+    String auto_compaction_mode() default "periodic";
+
+    @AttributeDefinition(description = "Auto-compaction retention: a duration (periodic) or a revision count; 0 disables")
+    String auto_compaction_retention() default "1h";
+
+    @AttributeDefinition(description = "Fault injection: delay before every fsync (off when empty)")
+    String failpoint_fsync_delay() default "";
+}

@@ -1,0 +1,160 @@
+package dev.cairn.itests.osgi;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.KeyRange;
+import dev.cairn.datastore.api.PutRequest;
+import dev.cairn.datastore.api.RangeRequest;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Cairn's bundles inside a plain Felix, configured only through Config Admin, as an embedder would run them.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class CairnInFelixIT {
+    /** A loopback address of its own, so this server does not collide with the process tests. */
+    private static final String ADDRESS = "127.0.0.61";
+    private static final int CLIENT_PORT = 2379;
+    private static final long TIMEOUT_MS = 20_000;
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    @Configuration
+    public Option[] config() {
+        return options(FelixBundles.runtime(), junitBundles(), cleanCaches(true),
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+    }
+
+    @Before
+    public void configureOnce() throws Exception {
+        if (configAdmin.listConfigurations("(service.pid=cairn.server)") != null) {
+            return;
+        }
+        Path dataDir = Files.createTempDirectory("cairn-felix-it");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("data.dir", dataDir.toString());
+        props.put("node.name", "felix-it");
+        props.put("node.ip", ADDRESS);
+        props.put("bind.address", ADDRESS);
+        props.put("client.port", CLIENT_PORT);
+        props.put("metrics.port", 2381);
+        configAdmin.getConfiguration("cairn.server", "?").update(props);
+    }
+
+    @Test
+    public void everyBundleResolvesAndStarts() {
+        for (Bundle b : context.getBundles()) {
+            if (b.getHeaders().get("Fragment-Host") == null) {
+                assertEquals(b.getSymbolicName() + " is not active", Bundle.ACTIVE, b.getState());
+            }
+        }
+    }
+
+    @Test
+    public void etcdServiceComesUp() throws Exception {
+        Datastore store = awaitStore();
+        assertNotNull(store);
+        assertTrue("etcd client port " + ADDRESS + ":" + CLIENT_PORT + " never opened", awaitPort(true));
+    }
+
+    @Test
+    public void stoppingAndRestartingTheSqliteBundleKeepsTheData() throws Exception {
+        Datastore before = awaitStore();
+        byte[] key = "/felix/restart".getBytes(StandardCharsets.UTF_8);
+        before.put(PutRequest.of(key, "kept".getBytes(StandardCharsets.UTF_8))).join();
+        assertTrue(awaitPort(true));
+
+        Bundle sqlite = bundle("dev.cairn.datastore-sqlite");
+        sqlite.stop();
+        assertNull("the datastore must be withdrawn while its bundle is stopped", currentStore());
+        assertTrue("the etcd port must close while no datastore is active", awaitPort(false));
+
+        sqlite.start();
+        Datastore after = awaitStore();
+        var read = after.range(RangeRequest.of(KeyRange.single(key))).join();
+        assertEquals(1, read.kvs().size());
+        assertArrayEquals("kept".getBytes(StandardCharsets.UTF_8), read.kvs().get(0).value());
+        assertTrue("etcd client port must serve again", awaitPort(true));
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("bundle " + symbolicName + " is not installed");
+    }
+
+    private Datastore currentStore() {
+        var ref = context.getServiceReference(Datastore.class);
+        return ref == null ? null : context.getService(ref);
+    }
+
+    private Datastore awaitStore() throws InterruptedException {
+        ServiceTracker<Datastore, Datastore> tracker = new ServiceTracker<>(context, Datastore.class, null);
+        tracker.open();
+        try {
+            Datastore s = tracker.waitForService(TIMEOUT_MS);
+            assertNotNull("no Datastore service within " + TIMEOUT_MS + " ms", s);
+            return s;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /** Waits until the client port is open ({@code open}) or closed, within the timeout. */
+    private static boolean awaitPort(boolean open) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        while (System.nanoTime() < deadline) {
+            if (portOpen() == open) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private static boolean portOpen() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(ADDRESS, CLIENT_PORT), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
