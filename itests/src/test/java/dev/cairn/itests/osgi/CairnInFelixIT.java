@@ -64,7 +64,9 @@ public class CairnInFelixIT {
         if (configAdmin.listConfigurations("(service.pid=cairn.server)") != null) {
             return;
         }
-        Path dataDir = Files.createTempDirectory("cairn-felix-it");
+        // under target/, so a clean build removes it
+        Files.createDirectories(Path.of("target"));
+        Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "felix-it-data");
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("data.dir", dataDir.toString());
         props.put("node.name", "felix-it");

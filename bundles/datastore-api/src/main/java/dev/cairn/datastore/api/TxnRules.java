@@ -47,8 +47,13 @@ public final class TxnRules {
         checkIntervals(t);
     }
 
+    /**
+     * etcd's op budget: the largest of the compare, success and failure counts must fit the budget, and nested txns
+     * get what is left of it after that largest count.
+     */
     private static void checkTxn(TxnRequest t, int maxOps) {
-        if (t.compares().size() > maxOps || t.success().size() > maxOps || t.failure().size() > maxOps) {
+        int used = Math.max(t.compares().size(), Math.max(t.success().size(), t.failure().size()));
+        if (used > maxOps) {
             throw StoreError.TOO_MANY_OPS.exception();
         }
         for (Compare c : t.compares()) {
@@ -56,8 +61,8 @@ public final class TxnRules {
                 throw StoreError.EMPTY_KEY.exception();
             }
         }
-        checkOps(t.success(), maxOps - t.success().size());
-        checkOps(t.failure(), maxOps - t.failure().size());
+        checkOps(t.success(), maxOps - used);
+        checkOps(t.failure(), maxOps - used);
     }
 
     private static void checkOps(List<Op> ops, int remaining) {

@@ -1,0 +1,244 @@
+package dev.cairn.datastore.sqlite;
+
+import dev.cairn.datastore.api.DatastoreException;
+import dev.cairn.datastore.api.Event;
+import dev.cairn.datastore.api.StoreError;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes (group commit). It drains the queued requests and applies them all in one SQLite
+ * transaction (each still gets its own revision), commits once (one fsync for the whole batch), updates the
+ * in-memory state, completes the futures and hands the events to the watch hub. A failed commit fails every
+ * request of the batch and reloads the in-memory state from the database.
+ */
+final class WriteBatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
+    private static final int MAX_BATCH = 1024;
+    private static final WriteTask<Void> STOP = WriteTask.exclusive(db -> null);
+
+    private final Statements db;
+    private final StoreState state;
+    private final String file;
+    private final Duration fsyncDelay;
+    private final BlockingQueue<WriteTask<?>> queue = new LinkedBlockingQueue<>();
+    private final ExecutorService completer;
+    private final WatchHub hub;
+    private final Runnable afterCommit;
+    private final Runnable reload;
+    private final Thread thread;
+    private final AtomicLong commits = new AtomicLong();
+    private volatile boolean closing;
+
+    /**
+     * @param afterCommit runs on the writer thread after each commit that changed something (the quota check)
+     * @param reload      reloads the in-memory state from the database after a failed commit
+     */
+    WriteBatcher(Statements db, StoreState state, String file, Duration fsyncDelay, ExecutorService completer,
+            WatchHub hub, Runnable afterCommit, Runnable reload) {
+        this.db = db;
+        this.state = state;
+        this.file = file;
+        this.fsyncDelay = fsyncDelay;
+        this.completer = completer;
+        this.hub = hub;
+        this.afterCommit = afterCommit;
+        this.reload = reload;
+        this.thread = new Thread(this::run, "cairn-sqlite-writer");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    <T> CompletableFuture<T> submit(WriteTask<T> task) {
+        if (closing) {
+            task.future.completeExceptionally(StoreError.STOPPED.exception());
+            return task.future;
+        }
+        queue.add(task);
+        return task.future;
+    }
+
+    /** Number of SQLite commits so far (tests check that concurrent writes share commits). */
+    long commits() {
+        return commits.get();
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** Finishes the queued requests, stops the thread and refuses what comes later with STOPPED. */
+    void close() {
+        closing = true;
+        queue.add(STOP);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<WriteTask<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        for (WriteTask<?> t : left) {
+            t.future.completeExceptionally(StoreError.STOPPED.exception());
+        }
+    }
+
+    private void run() {
+        ArrayDeque<WriteTask<?>> backlog = new ArrayDeque<>();
+        while (true) {
+            if (backlog.isEmpty()) {
+                try {
+                    backlog.add(queue.take());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                queue.drainTo(backlog, MAX_BATCH);
+            }
+            WriteTask<?> head = backlog.peek();
+            if (head == STOP) {
+                backlog.poll();
+                for (WriteTask<?> late : backlog) {
+                    late.future.completeExceptionally(StoreError.STOPPED.exception());
+                }
+                return;
+            }
+            if (head.isExclusive()) {
+                runExclusive(backlog.poll());
+                continue;
+            }
+            List<WriteTask<?>> batch = new ArrayList<>(Math.min(backlog.size(), MAX_BATCH));
+            while (!backlog.isEmpty() && !backlog.peek().isExclusive() && batch.size() < MAX_BATCH) {
+                batch.add(backlog.poll());
+            }
+            runBatch(batch);
+        }
+    }
+
+    private void runBatch(List<WriteTask<?>> batch) {
+        long revision = state.revision;
+        long applied = state.appliedIndex;
+        List<Event> events = new ArrayList<>();
+        List<RevisionScope> scopes = new ArrayList<>(batch.size());
+        boolean changed;
+        boolean recordEvents = hub.wantsEvents();
+        boolean recordPrevValues = hub.wantsPrevKv();
+        try {
+            db.exec("BEGIN IMMEDIATE");
+            for (WriteTask<?> task : batch) {
+                RevisionScope scope = new RevisionScope(revision, state.compactRevision, recordEvents,
+                        recordPrevValues);
+                try {
+                    task.apply(scope);
+                } catch (DatastoreException refused) {
+                    task.refusal = refused;
+                    continue;
+                }
+                if (scope.bumped()) {
+                    revision = scope.revision();
+                    events.addAll(scope.events());
+                }
+                if (scope.changed()) {
+                    applied++;
+                }
+                scopes.add(scope);
+            }
+            changed = applied != state.appliedIndex;
+            if (changed) {
+                Meta.writeProgress(db, revision, applied);
+                delayFsync();
+            }
+            db.exec("COMMIT");
+            if (changed) {
+                commits.incrementAndGet();
+            }
+        } catch (SQLException | RuntimeException | Error e) {
+            // nothing of the batch is committed; an Error too must not leave futures hanging or kill the thread
+            failBatch(batch, e);
+            return;
+        }
+        state.appliedIndex = applied;
+        state.revision = revision;
+        for (RevisionScope scope : scopes) {
+            for (Runnable action : scope.afterCommitActions()) {
+                runQuietly(action);
+            }
+        }
+        if (changed) {
+            // events reach the hub before the replies leave, so a progress notification asked for after a reply
+            // already covers that reply's revision
+            long committed = revision;
+            runQuietly(() -> hub.publish(events, committed, recordEvents, recordPrevValues));
+            runQuietly(afterCommit);
+        }
+        completer.execute(() -> batch.forEach(WriteTask::complete));
+    }
+
+    private void runExclusive(WriteTask<?> task) {
+        try {
+            task.runExclusive(db);
+        } catch (SQLException | RuntimeException | Error e) {
+            db.rollbackQuietly();
+            task.refusal = e instanceof DatastoreException d ? d : failure(e, 1);
+            reloadQuietly();
+        }
+        completer.execute(task::complete);
+    }
+
+    private void failBatch(List<WriteTask<?>> batch, Throwable cause) {
+        db.rollbackQuietly();
+        DatastoreException failure = failure(cause, batch.size());
+        LOG.error("write failed file={} requests={} cause=\"{}\"", file, batch.size(), cause.getMessage());
+        for (WriteTask<?> t : batch) {
+            t.refusal = failure;
+        }
+        reloadQuietly();
+        completer.execute(() -> batch.forEach(WriteTask::complete));
+    }
+
+    private DatastoreException failure(Throwable cause, int requests) {
+        return new DatastoreException(StoreError.INTERNAL, "write to " + file + " failed: " + cause.getMessage()
+                + " (" + requests + " request(s) rolled back; data stored before is intact)", cause);
+    }
+
+    private void reloadQuietly() {
+        // a statement that failed mid-way can be left unusable by sqlite-jdbc; start from fresh ones
+        db.closeCached();
+        try {
+            reload.run();
+        } catch (RuntimeException e) {
+            LOG.error("reload after failed write failed file={} cause=\"{}\"", file, e.getMessage());
+        }
+    }
+
+    private void delayFsync() {
+        if (!fsyncDelay.isZero()) {
+            try {
+                Thread.sleep(fsyncDelay.toMillis(), (int) (fsyncDelay.toNanos() % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("after-commit step failed cause=\"{}\"", e.toString(), e);
+        }
+    }
+}
