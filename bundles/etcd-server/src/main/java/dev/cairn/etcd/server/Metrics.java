@@ -1,0 +1,201 @@
+package dev.cairn.etcd.server;
+
+import dev.cairn.datastore.api.ClusterState;
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.StoreStatus;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * The Prometheus metrics etcd's tools read, in the text exposition format: go-grpc-prometheus's per-method request
+ * counters and latency histogram (as etcd exports them), the server and MVCC gauges etcd dashboards use, and
+ * {@code process_resident_memory_bytes} ({@code etcdctl check datascale} reads it).
+ */
+final class Metrics implements ServerInterceptor {
+    /** go-grpc-prometheus's default buckets, in seconds. */
+    private static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+    private final Datastore datastore;
+    private final Map<String, MethodStats> methods = new ConcurrentHashMap<>();
+
+    Metrics(Datastore datastore) {
+        this.datastore = datastore;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        MethodDescriptor<Q, R> method = call.getMethodDescriptor();
+        MethodStats stats = methods.computeIfAbsent(method.getFullMethodName(), name -> new MethodStats(
+                grpcType(method.getType()), method.getServiceName(), method.getBareMethodName()));
+        stats.started.incrementAndGet();
+        long start = System.nanoTime();
+        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                stats.handled(status.getCode(), (System.nanoTime() - start) / 1e9);
+                super.close(status, trailers);
+            }
+        }, headers);
+    }
+
+    private static String grpcType(MethodDescriptor.MethodType t) {
+        return switch (t) {
+            case UNARY -> "unary";
+            case CLIENT_STREAMING -> "client_stream";
+            case SERVER_STREAMING -> "server_stream";
+            default -> "bidi_stream";
+        };
+    }
+
+    /** The whole exposition, gauges read now. */
+    String scrape() {
+        StringBuilder out = new StringBuilder(4096);
+        ClusterState cluster = datastore.cluster();
+        StoreStatus status = datastore.status();
+        gauge(out, "etcd_server_has_leader", "Whether or not a leader exists. 1 is existence, 0 is not.",
+                cluster.hasLeader() ? 1 : 0);
+        gauge(out, "etcd_server_is_leader", "Whether or not this member is a leader. 1 if is, 0 otherwise.",
+                cluster.hasLeader() && cluster.leaderId() == cluster.memberId() ? 1 : 0);
+        gauge(out, "etcd_server_is_learner", "Whether or not this member is a learner. 1 if is, 0 otherwise.",
+                cluster.learner() ? 1 : 0);
+        out.append("# HELP etcd_server_version Which version is running. 1 for 'server_version' label with "
+                + "current version.\n# TYPE etcd_server_version gauge\netcd_server_version{server_version=\"")
+                .append(EtcdVersion.SERVER).append("\"} 1\n");
+        gauge(out, "etcd_server_quota_backend_bytes", "Current backend storage quota size in bytes.",
+                status.quotaBytes());
+        gauge(out, "etcd_mvcc_db_total_size_in_bytes",
+                "Total size of the underlying database physically allocated in bytes.", status.dbSize());
+        gauge(out, "etcd_mvcc_db_total_size_in_use_in_bytes",
+                "Total size of the underlying database logically in use in bytes.", status.dbSizeInUse());
+        gauge(out, "etcd_debugging_mvcc_current_revision", "The current revision of store.", status.revision());
+        gauge(out, "etcd_debugging_mvcc_compact_revision", "The revision of the last compaction in store.",
+                status.compactRevision());
+        long rss = residentMemoryBytes();
+        if (rss >= 0) {
+            gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", rss);
+        }
+        grpcMetrics(out);
+        return out.toString();
+    }
+
+    private void grpcMetrics(StringBuilder out) {
+        Map<String, MethodStats> sorted = new TreeMap<>(methods);
+        out.append("# HELP grpc_server_started_total Total number of RPCs started on the server.\n")
+                .append("# TYPE grpc_server_started_total counter\n");
+        for (MethodStats m : sorted.values()) {
+            out.append("grpc_server_started_total{").append(m.labels).append("} ").append(m.started.get())
+                    .append('\n');
+        }
+        out.append("# HELP grpc_server_handled_total Total number of RPCs completed on the server, regardless of "
+                + "success or failure.\n# TYPE grpc_server_handled_total counter\n");
+        for (MethodStats m : sorted.values()) {
+            for (Map.Entry<Status.Code, AtomicLong> e : new TreeMap<>(m.handled).entrySet()) {
+                out.append("grpc_server_handled_total{").append(m.labels).append(",grpc_code=\"")
+                        .append(codeName(e.getKey())).append("\"} ").append(e.getValue().get()).append('\n');
+            }
+        }
+        out.append("# HELP grpc_server_handling_seconds Histogram of response latency (seconds) of gRPC that had "
+                + "been application-level handled by the server.\n# TYPE grpc_server_handling_seconds histogram\n");
+        for (MethodStats m : sorted.values()) {
+            long cumulative = 0;
+            for (int i = 0; i < BUCKETS.length; i++) {
+                cumulative += m.buckets.get(i);
+                out.append("grpc_server_handling_seconds_bucket{").append(m.labels).append(",le=\"")
+                        .append(number(BUCKETS[i])).append("\"} ").append(cumulative).append('\n');
+            }
+            cumulative += m.buckets.get(BUCKETS.length);
+            out.append("grpc_server_handling_seconds_bucket{").append(m.labels).append(",le=\"+Inf\"} ")
+                    .append(cumulative).append('\n');
+            out.append("grpc_server_handling_seconds_sum{").append(m.labels).append("} ")
+                    .append(m.seconds.sum()).append('\n');
+            out.append("grpc_server_handling_seconds_count{").append(m.labels).append("} ").append(cumulative)
+                    .append('\n');
+        }
+    }
+
+    /** grpc-go's code names (CamelCase), which go-grpc-prometheus puts in the grpc_code label. */
+    static String codeName(Status.Code code) {
+        return switch (code) {
+            case OK -> "OK";
+            case CANCELLED -> "Canceled";
+            case UNKNOWN -> "Unknown";
+            case INVALID_ARGUMENT -> "InvalidArgument";
+            case DEADLINE_EXCEEDED -> "DeadlineExceeded";
+            case NOT_FOUND -> "NotFound";
+            case ALREADY_EXISTS -> "AlreadyExists";
+            case PERMISSION_DENIED -> "PermissionDenied";
+            case RESOURCE_EXHAUSTED -> "ResourceExhausted";
+            case FAILED_PRECONDITION -> "FailedPrecondition";
+            case ABORTED -> "Aborted";
+            case OUT_OF_RANGE -> "OutOfRange";
+            case UNIMPLEMENTED -> "Unimplemented";
+            case INTERNAL -> "Internal";
+            case UNAVAILABLE -> "Unavailable";
+            case DATA_LOSS -> "DataLoss";
+            case UNAUTHENTICATED -> "Unauthenticated";
+        };
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    /** VmRSS from /proc (Linux); -1 where there is no /proc, and then the metric is left out. */
+    static long residentMemoryBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("VmRSS:")) {
+                    String kb = line.substring("VmRSS:".length()).trim().split("\\s+")[0];
+                    return Long.parseLong(kb) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static final class MethodStats {
+        final String labels;
+        final AtomicLong started = new AtomicLong();
+        final Map<Status.Code, AtomicLong> handled = new ConcurrentHashMap<>();
+        final AtomicLongArray buckets = new AtomicLongArray(BUCKETS.length + 1);
+        final DoubleAdder seconds = new DoubleAdder();
+
+        MethodStats(String type, String service, String method) {
+            labels = "grpc_method=\"" + method + "\",grpc_service=\"" + service + "\",grpc_type=\"" + type + "\"";
+        }
+
+        void handled(Status.Code code, double elapsedSeconds) {
+            handled.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
+            int i = 0;
+            while (i < BUCKETS.length && elapsedSeconds > BUCKETS[i]) {
+                i++;
+            }
+            buckets.incrementAndGet(i);
+            seconds.add(elapsedSeconds);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.cairn.launcher;
+
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One {@code cairn server} process: takes the data dir lock, starts the framework with the bundles, writes the
+ * configuration, then waits until a signal (SIGTERM/SIGINT: stop within 5 s, exit 0), a bundle's fatal error
+ * (print it, stop, exit 1) or the framework stopping on its own (exit 0).
+ */
+final class ServerProcess implements ServerRunner {
+
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final LauncherLog LOG = LauncherLog.of(ServerProcess.class);
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private volatile EmbeddedFramework framework;
+    /** Set once main decided the exit status itself; the shutdown hook then leaves the exit alone. */
+    private volatile boolean exiting;
+
+    ServerProcess(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public int run(ServerSettings settings) throws SettingsException, StartupException {
+        long started = System.nanoTime();
+        LauncherLog.setDebug(settings.debug());
+        quietJavaLogging(settings.debug());
+        Path bundleDir = cairnHome().resolve("bundle");
+        try (DataDirLock lock = DataDirLock.acquire(settings.dataDir())) {
+            announce(settings);
+            FatalErrors fatal = new FatalErrors();
+            Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnSignal, "cairn-shutdown"));
+            try {
+                int bundles = launch(settings, bundleDir, fatal);
+                LOG.info("started bundles=" + bundles + " home=" + bundleDir.getParent() + " in "
+                        + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+            } catch (StartupException e) {
+                stopFramework();
+                throw e;
+            }
+            return awaitExit(fatal);
+        }
+    }
+
+    /** The one line every start prints, and a warning when fault injection is on. */
+    private void announce(ServerSettings settings) {
+        out.println("cairn " + CairnVersion.version() + " starting: data-dir=" + settings.dataDir() + " node-name="
+                + settings.nodeName() + " node-ip=" + settings.nodeIp() + " pid=" + ProcessHandle.current().pid());
+        if (!settings.fsyncDelay().isEmpty()) {
+            LOG.warn("fault injection enabled by " + Failpoints.ENV + ": " + Failpoints.FSYNC_DELAY_PROPERTY + "="
+                    + settings.fsyncDelay() + " (every fsync is delayed; never use this in production)");
+        }
+    }
+
+    /** Framework up, fatal-error sink registered, bundles started, configuration written; returns the bundle count. */
+    private int launch(ServerSettings settings, Path bundleDir, FatalErrors fatal) throws StartupException {
+        framework = EmbeddedFramework.init(EmbeddedFramework.properties(settings.dataDir(), settings.debug()));
+        framework.controlLogLevel(settings.debug());
+        framework.registerFatalErrors(fatal);
+        int bundles = framework.installAndStart(bundleDir).size();
+        framework.configure(settings.toConfiguration());
+        return bundles;
+    }
+
+    private int awaitExit(FatalErrors fatal) {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        Thread watcher = new Thread(() -> {
+            try {
+                framework.awaitStop();
+                stopped.complete(null);
+            } catch (InterruptedException e) {
+                stopped.completeExceptionally(e);
+            }
+        }, "cairn-framework-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        CompletableFuture.anyOf(fatal.first(), stopped).join();
+        if (fatal.first().isDone()) {
+            err.println("cairn: " + fatal.first().join());
+            stopFramework();
+            return 1;
+        }
+        exiting = true;
+        LOG.info("framework stopped");
+        return 0;
+    }
+
+    private void stopFramework() {
+        exiting = true;
+        EmbeddedFramework current = framework;
+        if (current != null && !current.stop(STOP_TIMEOUT)) {
+            LOG.warn("framework did not stop within " + STOP_TIMEOUT.toSeconds() + " s; exiting anyway");
+        }
+    }
+
+    /** The shutdown hook: SIGTERM or SIGINT stop the framework (at most 5 s) and exit 0. */
+    private void stopOnSignal() {
+        if (exiting) {
+            return;
+        }
+        LOG.info("stopping on signal");
+        EmbeddedFramework current = framework;
+        if (current != null && !current.stop(STOP_TIMEOUT)) {
+            LOG.warn("framework did not stop within " + STOP_TIMEOUT.toSeconds() + " s; exiting anyway");
+        }
+        out.flush();
+        err.flush();
+        // a stop on request is a clean exit, not the JVM's 128+signal status
+        Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * gRPC and other libraries log through java.util.logging: keep them at WARNING (INFO with --debug), on one
+     * line each.
+     */
+    private static void quietJavaLogging(boolean debug) {
+        Logger root = Logger.getLogger("");
+        Level level = debug ? Level.INFO : Level.WARNING;
+        root.setLevel(level);
+        for (Handler handler : root.getHandlers()) {
+            handler.setLevel(level);
+        }
+    }
+
+    /** {@code -Dcairn.home} from bin/cairn, else the directory above the launcher's {@code lib/}. */
+    static Path cairnHome() throws StartupException {
+        String property = System.getProperty("cairn.home");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property).toAbsolutePath().normalize();
+        }
+        try {
+            Path jar = Path.of(ServerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path lib = jar.getParent();
+            if (lib != null && lib.getFileName() != null && lib.getFileName().toString().equals("lib")
+                    && Files.isDirectory(lib.resolveSibling("bundle"))) {
+                return lib.getParent();
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through to the error below
+        }
+        throw new StartupException("cairn.home is not set; start cairn with the distribution's bin/cairn");
+    }
+}

@@ -1,0 +1,304 @@
+package dev.cairn.launcher;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Merges the places a setting can come from — command line, {@code CAIRN_*} environment, config file, default —
+ * in that order of precedence, and validates the result. Pure: no I/O, the host's name and address are passed in,
+ * so every rule is testable.
+ */
+final class SettingsSources {
+
+    static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/cairn");
+    static final Path DEFAULT_CONFIG = Path.of("/etc/cairn/config.yaml");
+    static final String DEFAULT_RETENTION_PERIODIC = "1h";
+    static final String DEFAULT_RETENTION_REVISION = "1000";
+    static final int DEFAULT_MAX_REQUEST_BYTES = 1_572_864;
+
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
+    private static final Pattern DNS_NAME = Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+
+    /** Where to read the config file, and whether the user named it (then it must exist). */
+    record ConfigLocation(Path path, boolean explicit) {
+    }
+
+    /** A raw value and where it came from, for error messages. */
+    private record Setting(List<String> values, String origin) {
+        String single() {
+            return values.isEmpty() ? "" : values.get(values.size() - 1).trim();
+        }
+    }
+
+    private final Map<Flag, List<String>> cli;
+    private final Map<String, String> env;
+    private final ConfigFile file;
+
+    /**
+     * @param cli  values given on the command line (lists already split on commas)
+     * @param env  the process environment
+     * @param file the config file's values (or {@link ConfigFile#none})
+     */
+    SettingsSources(Map<Flag, List<String>> cli, Map<String, String> env, ConfigFile file) {
+        this.cli = Map.copyOf(cli);
+        this.env = Map.copyOf(env);
+        this.file = java.util.Objects.requireNonNull(file, "file");
+    }
+
+    /** --config, else CAIRN_CONFIG, else /etc/cairn/config.yaml (which may be missing). */
+    static ConfigLocation configLocation(Map<Flag, List<String>> cli, Map<String, String> env)
+            throws SettingsException {
+        List<String> given = cli.get(Flag.CONFIG);
+        if (given != null && !given.isEmpty()) {
+            return new ConfigLocation(path(given.get(given.size() - 1), Flag.CONFIG.longName()), true);
+        }
+        String fromEnv = env.getOrDefault(Flag.CONFIG.envName(), "").trim();
+        if (!fromEnv.isEmpty()) {
+            return new ConfigLocation(path(fromEnv, Flag.CONFIG.envName()), true);
+        }
+        return new ConfigLocation(DEFAULT_CONFIG, false);
+    }
+
+    ServerSettings resolve(HostNetwork host) throws SettingsException {
+        Optional<Setting> dataDirSetting = lookup(Flag.DATA_DIR);
+        Path dataDir = dataDirSetting.isPresent() ? dataDir(dataDirSetting.get()) : DEFAULT_DATA_DIR;
+        String nodeName = nodeName(host);
+        String bindAddress = bindAddress();
+        String nodeIp = nodeIp(bindAddress, host);
+        List<String> sans = tlsSans();
+
+        int httpsPort = port(Flag.HTTPS_LISTEN_PORT, 6443);
+        int clientPort = port(Flag.ETCD_CLIENT_PORT, 2379);
+        int peerPort = port(Flag.ETCD_PEER_PORT, 2380);
+        int metricsPort = port(Flag.METRICS_PORT, 2381);
+        requireDistinctPorts(Map.of(Flag.HTTPS_LISTEN_PORT, httpsPort, Flag.ETCD_CLIENT_PORT, clientPort,
+                Flag.ETCD_PEER_PORT, peerPort, Flag.METRICS_PORT, metricsPort));
+
+        String endpoint = lookup(Flag.DATASTORE_ENDPOINT).map(Setting::single).orElse("");
+        long quota = quotaBackendBytes();
+        String mode = compactionMode();
+        String retention = compactionRetention(mode);
+        int maxRequestBytes = maxRequestBytes();
+        boolean debug = debug();
+        String fsyncDelay = Failpoints.fsyncDelay(env);
+
+        return new ServerSettings(dataDir, file.path(), nodeName, nodeIp, bindAddress, sans, httpsPort, clientPort,
+                peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay);
+    }
+
+    /** CLI, then environment, then file; empty if none sets it. */
+    private Optional<Setting> lookup(Flag flag) {
+        List<String> fromCli = cli.get(flag);
+        if (fromCli != null && !fromCli.isEmpty()) {
+            return Optional.of(new Setting(fromCli, flag.longName()));
+        }
+        String fromEnv = env.get(flag.envName());
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            List<String> values = flag.isList() ? Arrays.asList(fromEnv.split(",")) : List.of(fromEnv);
+            return Optional.of(new Setting(values, flag.envName() + " (" + flag.longName() + ")"));
+        }
+        List<String> fromFile = file.values().get(flag);
+        if (fromFile != null) {
+            return Optional.of(new Setting(fromFile, flag.key() + " in " + file.path()));
+        }
+        return Optional.empty();
+    }
+
+    private static Path dataDir(Setting setting) throws SettingsException {
+        String value = setting.single();
+        if (value.isEmpty()) {
+            throw invalid(setting, value, "must not be empty");
+        }
+        return path(value, setting.origin());
+    }
+
+    private String nodeName(HostNetwork host) throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.NODE_NAME);
+        if (setting.isEmpty()) {
+            return host.hostName();
+        }
+        String value = setting.get().single();
+        if (!NODE_NAME.matcher(value).matches()) {
+            throw invalid(setting.get(), value,
+                    "must be letters, digits, '.', '-' or '_', starting and ending with a letter or digit");
+        }
+        return value;
+    }
+
+    private String bindAddress() throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.BIND_ADDRESS);
+        if (setting.isEmpty()) {
+            return "";
+        }
+        String value = setting.get().single();
+        if (!value.isEmpty() && !IpLiterals.isIp(value)) {
+            throw invalid(setting.get(), value, "must be an IP address such as 127.0.0.1 or ::1");
+        }
+        return value;
+    }
+
+    private String nodeIp(String bindAddress, HostNetwork host) throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.NODE_IP);
+        if (setting.isPresent()) {
+            String value = setting.get().single();
+            if (!IpLiterals.isIp(value)) {
+                throw invalid(setting.get(), value, "must be an IP address such as 192.168.1.10");
+            }
+            if (IpLiterals.isWildcard(value)) {
+                throw invalid(setting.get(), value, "must be an address others can reach, not a wildcard");
+            }
+            return value;
+        }
+        if (!bindAddress.isEmpty() && !IpLiterals.isWildcard(bindAddress)) {
+            return bindAddress;
+        }
+        return host.firstNonLoopbackIpv4().orElse("127.0.0.1");
+    }
+
+    private List<String> tlsSans() throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.TLS_SAN);
+        List<String> sans = new ArrayList<>();
+        if (setting.isEmpty()) {
+            return sans;
+        }
+        for (String raw : setting.get().values()) {
+            String san = raw.trim();
+            if (san.isEmpty()) {
+                continue;
+            }
+            if (!IpLiterals.isIp(san) && !DNS_NAME.matcher(san).matches()) {
+                throw invalid(setting.get(), san, "must be a host name (like cairn.example.com) or an IP address");
+            }
+            if (!sans.contains(san)) {
+                sans.add(san);
+            }
+        }
+        return sans;
+    }
+
+    private int port(Flag flag, int defaultPort) throws SettingsException {
+        Optional<Setting> setting = lookup(flag);
+        if (setting.isEmpty()) {
+            return defaultPort;
+        }
+        String value = setting.get().single();
+        Long port = DIGITS.matcher(value).matches() && value.length() <= 6 ? Long.valueOf(value) : null;
+        if (port == null || port < 1 || port > 65535) {
+            throw invalid(setting.get(), value, "must be a port number from 1 to 65535");
+        }
+        return port.intValue();
+    }
+
+    private static void requireDistinctPorts(Map<Flag, Integer> ports) throws SettingsException {
+        Flag[] order = {Flag.HTTPS_LISTEN_PORT, Flag.ETCD_CLIENT_PORT, Flag.ETCD_PEER_PORT, Flag.METRICS_PORT};
+        for (int i = 0; i < order.length; i++) {
+            for (int j = i + 1; j < order.length; j++) {
+                if (ports.get(order[i]).equals(ports.get(order[j]))) {
+                    throw new SettingsException(order[i].longName() + " and " + order[j].longName()
+                            + " are both " + ports.get(order[i]) + "; every listener needs its own port");
+                }
+            }
+        }
+    }
+
+    private long quotaBackendBytes() throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.QUOTA_BACKEND_BYTES);
+        if (setting.isEmpty()) {
+            return 0;
+        }
+        String value = setting.get().single();
+        try {
+            if (DIGITS.matcher(value).matches()) {
+                return Long.parseLong(value);
+            }
+        } catch (NumberFormatException tooLarge) {
+            // reported below
+        }
+        throw invalid(setting.get(), value, "must be a number of bytes (0 or more; 0 means 2 GiB)");
+    }
+
+    private String compactionMode() throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.AUTO_COMPACTION_MODE);
+        if (setting.isEmpty()) {
+            return "periodic";
+        }
+        String value = setting.get().single().toLowerCase(Locale.ROOT);
+        if (!value.equals("periodic") && !value.equals("revision")) {
+            throw invalid(setting.get(), setting.get().single(), "must be periodic or revision");
+        }
+        return value;
+    }
+
+    /** A canonical duration for periodic mode (a bare number means hours, as in etcd), a count for revision. */
+    private String compactionRetention(String mode) throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.AUTO_COMPACTION_RETENTION);
+        boolean periodic = mode.equals("periodic");
+        if (setting.isEmpty()) {
+            return periodic ? DEFAULT_RETENTION_PERIODIC : DEFAULT_RETENTION_REVISION;
+        }
+        String value = setting.get().single();
+        if (periodic) {
+            Duration duration = DIGITS.matcher(value).matches() && value.length() < 10
+                    ? Duration.ofHours(Long.parseLong(value))
+                    : GoDuration.parse(value);
+            if (duration == null) {
+                throw invalid(setting.get(), value,
+                        "must be a duration like 30m or 1h (or a number of hours) in periodic mode");
+            }
+            return GoDuration.format(duration);
+        }
+        if (!DIGITS.matcher(value).matches() || value.length() > 18) {
+            throw invalid(setting.get(), value, "must be a number of revisions in revision mode");
+        }
+        return String.valueOf(Long.parseLong(value));
+    }
+
+    private int maxRequestBytes() throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.MAX_REQUEST_BYTES);
+        if (setting.isEmpty()) {
+            return DEFAULT_MAX_REQUEST_BYTES;
+        }
+        String value = setting.get().single();
+        if (DIGITS.matcher(value).matches() && value.length() <= 10) {
+            long bytes = Long.parseLong(value);
+            if (bytes >= 1 && bytes <= Integer.MAX_VALUE) {
+                return (int) bytes;
+            }
+        }
+        throw invalid(setting.get(), value, "must be a number of bytes from 1 to " + Integer.MAX_VALUE);
+    }
+
+    private boolean debug() throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.DEBUG);
+        if (setting.isEmpty()) {
+            return false;
+        }
+        String value = setting.get().single().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw invalid(setting.get(), setting.get().single(), "must be true or false");
+        };
+    }
+
+    private static Path path(String value, String origin) throws SettingsException {
+        try {
+            return Path.of(value).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new SettingsException("invalid value \"" + value + "\" for " + origin + ": not a valid path");
+        }
+    }
+
+    private static SettingsException invalid(Setting setting, String value, String rule) {
+        return new SettingsException("invalid value \"" + value + "\" for " + setting.origin() + ": " + rule);
+    }
+}

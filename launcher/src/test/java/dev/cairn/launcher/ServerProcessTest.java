@@ -1,0 +1,87 @@
+package dev.cairn.launcher;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import dev.cairn.launcher.testbundle.FatalOnStart;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The real {@code cairn server} in a second JVM: signals, fatal errors, the data dir lock, exit statuses. */
+public class ServerProcessTest {
+
+    private static final long START_TIMEOUT_MS = 30_000;
+    /** SIGTERM must stop the server within 5 s; the margin covers a slow, shared machine. */
+    private static final long STOP_TIMEOUT_MS = 7_000;
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    @Test
+    public void sigtermStopsTheServerAndExitsZero() throws Exception {
+        Path home = TestBundles.home(temp.newFolder("home").toPath());
+        Path dataDir = temp.getRoot().toPath().resolve("data");
+        try (ChildJvm server = server(home, dataDir)) {
+            String banner = server.awaitLine("starting:", START_TIMEOUT_MS);
+            assertTrue(banner, banner.startsWith("cairn " + CairnVersion.version() + " starting: data-dir=" + dataDir));
+            server.awaitLine("started bundles=1", START_TIMEOUT_MS);
+
+            long signalled = System.nanoTime();
+            // SIGTERM; Process.destroy() would also close our end of its stdout, losing its last lines
+            server.process().toHandle().destroy();
+            assertEquals(server.output(), 0, server.awaitExit(STOP_TIMEOUT_MS));
+
+            assertTrue((System.nanoTime() - signalled) / 1_000_000 < STOP_TIMEOUT_MS);
+            assertTrue(server.output(), server.output().contains("stopping on signal"));
+        }
+        DataDirLock.acquire(dataDir).close(); // released
+    }
+
+    @Test
+    public void fatalErrorFromABundleIsPrintedAndExitsOne() throws Exception {
+        Path home = TestBundles.home(temp.newFolder("home").toPath());
+        TestBundles.fatalBundle(home.resolve("bundle"));
+        try (ChildJvm server = server(home, temp.getRoot().toPath().resolve("data"))) {
+            assertEquals(server.output(), 1, server.awaitExit(START_TIMEOUT_MS));
+            assertTrue(server.output(), server.output().contains("cairn: " + FatalOnStart.MESSAGE));
+        }
+    }
+
+    @Test
+    public void secondServerOnTheSameDataDirIsRefused() throws Exception {
+        Path home = TestBundles.home(temp.newFolder("home").toPath());
+        Path dataDir = temp.getRoot().toPath().resolve("data");
+        try (ChildJvm first = server(home, dataDir)) {
+            first.awaitLine("started bundles=", START_TIMEOUT_MS);
+            try (ChildJvm second = server(home, dataDir)) {
+                assertEquals(1, second.awaitExit(START_TIMEOUT_MS));
+                assertEquals("cairn: data dir " + dataDir + " is in use by another cairn process (pid "
+                        + first.process().pid() + ")", second.output().strip());
+            }
+        }
+    }
+
+    @Test
+    public void bundleThatDoesNotResolveStopsTheStart() throws Exception {
+        Path home = TestBundles.home(temp.newFolder("home").toPath());
+        TestBundles.unresolvableBundle(home.resolve("bundle"));
+        try (ChildJvm server = server(home, temp.getRoot().toPath().resolve("data"))) {
+            assertEquals(server.output(), 1, server.awaitExit(START_TIMEOUT_MS));
+            assertTrue(server.output(), server.output().contains(
+                    "cairn: bundle test.broken 1.0.0 (test-broken.jar) does not resolve: "));
+        }
+    }
+
+    private ChildJvm server(Path home, Path dataDir) throws Exception {
+        Path config = temp.getRoot().toPath().resolve("empty.yaml");
+        if (!Files.exists(config)) {
+            Files.writeString(config, "# no settings\n");
+        }
+        return ChildJvm.start(List.of("-Dcairn.home=" + home), Main.class, "server", "--data-dir", dataDir.toString(),
+                "--config", config.toString(), "--node-name", "test-node", "--node-ip", "127.0.0.1");
+    }
+}
