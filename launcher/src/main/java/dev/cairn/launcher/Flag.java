@@ -32,7 +32,7 @@ enum Flag {
     METRICS_PORT("metrics-port", null, "<port>", Section.NETWORK, "metrics.port",
             "Port of plain-HTTP /metrics, /health, /readyz, /livez and /version.", "2381"),
     DATASTORE_ENDPOINT("datastore-endpoint", null, "<url>", Section.DATASTORE, "datastore.endpoint",
-            "External datastore: https://host:2379 (etcd) or sqlite:<path>.", "SQLite in the data dir"),
+            "Datastore to use: sqlite:<path>, or <type>:<location> for an installed backend bundle of that type.", "SQLite in the data dir"),
     QUOTA_BACKEND_BYTES("quota-backend-bytes", null, "<bytes>", Section.DATASTORE, "quota.backend.bytes",
             "Space quota of the datastore; 0 means 2 GiB.", "0"),
     AUTO_COMPACTION_MODE("auto-compaction-mode", null, "<mode>", Section.DATASTORE, "auto.compaction.mode",

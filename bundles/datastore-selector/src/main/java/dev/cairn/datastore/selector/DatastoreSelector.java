@@ -9,7 +9,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = SelectorConfig.class)
 public final class DatastoreSelector {
     private static final Logger LOG = LoggerFactory.getLogger(DatastoreSelector.class);
+
+    private static final Duration PROVIDER_GRACE = Duration.ofSeconds(10);
 
     private final Map<String, DatastoreProvider> providers = new ConcurrentHashMap<>();
     private volatile Consumer<String> fatal;
@@ -109,6 +113,7 @@ public final class DatastoreSelector {
         DatastoreProvider provider = providers.get(choice.type());
         if (provider == null) {
             LOG.info("datastore waiting type={} reason=\"no backend bundle offers it yet\"", choice.type());
+            warnIfStillWaiting(choice);
             return;
         }
         long start = System.nanoTime();
@@ -133,6 +138,20 @@ public final class DatastoreSelector {
         active = new ActiveStore(store, reg, compactor);
         LOG.info("datastore active type={} revision={} openMs={}", store.type(), store.currentRevision(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Bundles start in any order, so a short wait is normal; a long one means the backend is not installed. */
+    private void warnIfStillWaiting(BackendChoice waitingFor) {
+        CompletableFuture.delayedExecutor(PROVIDER_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            synchronized (this) {
+                if (context != null && active == null && waitingFor.equals(choice)
+                        && !providers.containsKey(waitingFor.type())) {
+                    LOG.warn("datastore still waiting type={} installed={} reason=\"no backend bundle offers this"
+                            + " type; install one or change --datastore-endpoint\"", waitingFor.type(),
+                            providers.keySet());
+                }
+            }
+        });
     }
 
     private void closeActive() {

@@ -68,7 +68,10 @@ public final class EtcdGrpcServer implements AutoCloseable {
     }
 
     private void startAll() throws IOException, InterruptedException {
-        executor = Executors.newCachedThreadPool(new DefaultThreadFactory("etcd-grpc", true));
+        // Handlers never block (datastore calls return futures), so a small fixed pool serves any number of clients;
+        // a cached pool grew to one thread per concurrent completion, costing memory and context switches.
+        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        executor = Executors.newFixedThreadPool(threads, new DefaultThreadFactory("etcd-grpc", true));
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
                 new DefaultThreadFactory("etcd-timers", true));
         scheduler.setRemoveOnCancelPolicy(true);
