@@ -19,6 +19,7 @@ public final class CairnProcess extends ManagedServer {
     public static final int METRICS_PORT = 2381;
 
     private final List<String> extraArgs;
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
 
     private CairnProcess(String name, String address, Path dataDir, boolean ownsDataDir, List<String> extraArgs) {
         super(name, address, dataDir, ownsDataDir);
@@ -44,6 +45,17 @@ public final class CairnProcess extends ManagedServer {
                     + " `mvn -o -q install -pl distribution`");
         }
         return dir;
+    }
+
+    /** Sets an environment variable for the next launches (e.g. {@code CAIRN_FAILPOINTS}). */
+    public CairnProcess withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    @Override
+    protected java.util.Map<String, String> environment() {
+        return environment;
     }
 
     @Override

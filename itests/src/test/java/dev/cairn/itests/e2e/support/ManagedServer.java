@@ -60,6 +60,11 @@ public abstract class ManagedServer implements EtcdEndpoint, AutoCloseable {
     /** The full command line of one launch. */
     protected abstract List<String> command();
 
+    /** Extra environment variables of the process (none by default). */
+    protected java.util.Map<String, String> environment() {
+        return java.util.Map.of();
+    }
+
     /** Whether the running process serves clients yet (probed only while it is alive). */
     protected abstract boolean isReady();
 
@@ -129,6 +134,7 @@ public abstract class ManagedServer implements EtcdEndpoint, AutoCloseable {
         appendToLog("===== launch " + ++launches + ": " + String.join(" ", command));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment());
         try {
             process = builder.start();
         } catch (IOException e) {
