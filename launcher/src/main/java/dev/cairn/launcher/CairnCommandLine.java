@@ -39,8 +39,8 @@ final class CairnCommandLine {
         CommandSpec server = CommandSpec.create().name(SERVER).version(CairnVersion.describe());
         server.mixinStandardHelpOptions(true);
         server.usageMessage()
-                .description("Run a Cairn server: the etcd v3 API on --etcd-client-port, the HTTPS API on "
-                        + "--https-listen-port, state in --data-dir.")
+                .description("Run a Cairn server: the etcd v3 API on --etcd-client-port, health and metrics on "
+                        + "--metrics-port, state in --data-dir.")
                 .optionListHeading("%nGeneral:%n")
                 .sortOptions(false)
                 .sortSynopsis(false)

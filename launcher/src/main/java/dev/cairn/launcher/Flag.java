@@ -24,7 +24,7 @@ enum Flag {
     TLS_SAN("tls-san", null, "<name|ip>", Section.NETWORK, "tls.san",
             "Extra host name or IP address for the serving certificates; repeat or separate with commas.", "none"),
     HTTPS_LISTEN_PORT("https-listen-port", null, "<port>", Section.NETWORK, "https.port",
-            "Port of the HTTPS API (supervisor and Kubernetes-style API).", "6443"),
+            "Port reserved for the HTTPS API (joining servers, Kubernetes-style API); not served by this release yet.", "6443"),
     ETCD_CLIENT_PORT("etcd-client-port", null, "<port>", Section.NETWORK, "client.port",
             "Port of the etcd v3 gRPC API.", "2379"),
     ETCD_PEER_PORT("etcd-peer-port", null, "<port>", Section.NETWORK, "peer.port",
