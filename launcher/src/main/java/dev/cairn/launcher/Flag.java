@@ -24,7 +24,7 @@ enum Flag {
     TLS_SAN("tls-san", null, "<name|ip>", Section.NETWORK, "tls.san",
             "Extra host name or IP address for the serving certificates; repeat or separate with commas.", "none"),
     HTTPS_LISTEN_PORT("https-listen-port", null, "<port>", Section.NETWORK, "https.port",
-            "Port reserved for the HTTPS API (joining servers, Kubernetes-style API); not served by this release yet.", "6443"),
+            "Port of the HTTPS Kubernetes-style API (kubectl; the admin kubeconfig is <data-dir>/cairn.yaml).", "6443"),
     ETCD_CLIENT_PORT("etcd-client-port", null, "<port>", Section.NETWORK, "client.port",
             "Port of the etcd v3 gRPC API.", "2379"),
     ETCD_PEER_PORT("etcd-peer-port", null, "<port>", Section.NETWORK, "peer.port",
@@ -44,7 +44,9 @@ enum Flag {
     MAX_REQUEST_BYTES("max-request-bytes", null, "<bytes>", Section.DATASTORE, "max.request.bytes",
             "Largest request the etcd API accepts.", "1572864"),
     DEBUG("debug", null, "<true|false>", Section.LOGGING, "debug",
-            "Log at DEBUG level.", "false");
+            "Log at DEBUG level.", "false"),
+    DISABLE_APISERVER("disable-apiserver", null, "<true|false>", Section.SERVER, "disable.apiserver",
+            "Run a datastore-only server: no Kubernetes-style API on the HTTPS port, no Node registration.", "false");
 
     /** How the help groups the flags. */
     enum Section {
@@ -113,7 +115,7 @@ enum Flag {
     }
 
     boolean isBoolean() {
-        return this == DEBUG;
+        return this == DEBUG || this == DISABLE_APISERVER;
     }
 
     String helpText() {

@@ -8,12 +8,13 @@ import java.util.Map;
 /**
  * The validated settings of {@code cairn server}, after CLI, environment, config file and defaults were merged.
  *
+ * @param disableApiserver {@code --disable-apiserver}: a datastore-only server
  * @param fsyncDelay fault injection ({@code CAIRN_FAILPOINTS=fsyncDelay=50ms}), "" when off
  */
 record ServerSettings(Path dataDir, Path configFile, String nodeName, String nodeIp, String bindAddress,
         List<String> tlsSans, int httpsPort, int clientPort, int peerPort, int metricsPort, String datastoreEndpoint,
         long quotaBackendBytes, String autoCompactionMode, String autoCompactionRetention, int maxRequestBytes,
-        boolean debug, String fsyncDelay) {
+        boolean debug, String fsyncDelay, boolean disableApiserver) {
 
     ServerSettings {
         tlsSans = List.copyOf(tlsSans);
@@ -38,6 +39,10 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         properties.put(Flag.AUTO_COMPACTION_RETENTION.property(), autoCompactionRetention);
         properties.put(Flag.MAX_REQUEST_BYTES.property(), maxRequestBytes);
         properties.put(Failpoints.FSYNC_DELAY_PROPERTY, fsyncDelay);
+        if (disableApiserver) {
+            // only when set: bundles read an absent property as false
+            properties.put(Flag.DISABLE_APISERVER.property(), true);
+        }
         return properties;
     }
 }

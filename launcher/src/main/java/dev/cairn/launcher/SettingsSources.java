@@ -88,11 +88,13 @@ final class SettingsSources {
         String mode = compactionMode();
         String retention = compactionRetention(mode);
         int maxRequestBytes = maxRequestBytes();
-        boolean debug = debug();
+        boolean debug = bool(Flag.DEBUG);
+        boolean disableApiserver = bool(Flag.DISABLE_APISERVER);
         String fsyncDelay = Failpoints.fsyncDelay(env);
 
         return new ServerSettings(dataDir, file.path(), nodeName, nodeIp, bindAddress, sans, httpsPort, clientPort,
-                peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay);
+                peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay,
+                disableApiserver);
     }
 
     /** CLI, then environment, then file; empty if none sets it. */
@@ -277,8 +279,8 @@ final class SettingsSources {
         throw invalid(setting.get(), value, "must be a number of bytes from 1 to " + Integer.MAX_VALUE);
     }
 
-    private boolean debug() throws SettingsException {
-        Optional<Setting> setting = lookup(Flag.DEBUG);
+    private boolean bool(Flag flag) throws SettingsException {
+        Optional<Setting> setting = lookup(flag);
         if (setting.isEmpty()) {
             return false;
         }

@@ -1,0 +1,161 @@
+package dev.cairn.apiserver;
+
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.security.api.ClusterTls;
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the Kubernetes-style API on the HTTPS port while the active datastore and the cluster TLS files are there,
+ * and writes the admin kubeconfig. With {@code disable.apiserver} nothing starts: no port, no Node, nothing
+ * written to the store.
+ */
+@Component(configurationPid = "cairn.server", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = ApiServerComponent.Config.class)
+public final class ApiServerComponent {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServerComponent.class);
+
+    @ObjectClassDefinition(name = "Cairn apiserver",
+            description = "The Kubernetes-style HTTPS API, this server's Node and the admin kubeconfig.")
+    @interface Config {
+        @AttributeDefinition(description = "The server's data directory.")
+        String data_dir();
+
+        @AttributeDefinition(description = "This server's node name.")
+        String node_name() default "";
+
+        @AttributeDefinition(description = "The address advertised to clients and other servers.")
+        String node_ip() default "127.0.0.1";
+
+        @AttributeDefinition(description = "The address to listen on; empty for all addresses.")
+        String bind_address() default "";
+
+        @AttributeDefinition(description = "The HTTPS port of the Kubernetes-style API.")
+        int https_port() default 6443;
+
+        @AttributeDefinition(description = "Run a datastore-only server: no Kubernetes-style API, no Node.")
+        boolean disable_apiserver() default false;
+
+        @AttributeDefinition(description = "How long a node may go without a heartbeat before it is NotReady,"
+                + " a duration like 40s.")
+        String node_monitor_grace_period() default "40s";
+    }
+
+    @Reference
+    Datastore datastore;
+
+    @Reference
+    ClusterTls tls;
+
+    /** The launcher's handler for errors that must stop the process (a port in use). */
+    @Reference(service = Consumer.class, target = "(cairn.fatal=true)", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    volatile Consumer<String> fatal;
+
+    private KubeApiServer server;
+
+    @Activate
+    void activate(Config config) throws IOException {
+        if (config.disable_apiserver()) {
+            LOG.info("event=apiserver_disabled reason=disable.apiserver");
+            return;
+        }
+        String nodeIp = config.node_ip().trim();
+        String nodeName = nodeName(config.node_name());
+        KubeApiServer.Settings settings = new KubeApiServer.Settings(config.bind_address().trim(),
+                config.https_port(), nodeName, nodeIp, tls.servingCert(), tls.servingKey(), tls.clientCa(),
+                parseDuration(config.node_monitor_grace_period()));
+        KubeApiServer s = new KubeApiServer(datastore, settings, Clock.systemUTC());
+        try {
+            s.start();
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            reportFatal(e, settings);
+            throw e;
+        }
+        server = s;
+        String url = "https://" + KubeApiServer.hostForUrl(nodeIp) + ":" + s.port();
+        Path kubeconfig = Path.of(config.data_dir()).toAbsolutePath().resolve("cairn.yaml");
+        AdminKubeconfig.write(kubeconfig, url, tls.serverCa(), tls.adminCert(), tls.adminKey());
+        System.out.println("Cairn Kubernetes API ready at " + url + " (node " + nodeName + ")");
+        System.out.println("kubectl --kubeconfig " + kubeconfig + " get nodes");
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (server != null) {
+            server.close();
+            server = null;
+            LOG.info("event=apiserver_stopped");
+        }
+    }
+
+    private void reportFatal(Exception e, KubeApiServer.Settings settings) {
+        String where = (settings.bindAddress().isEmpty() ? "*" : settings.bindAddress()) + ":" + settings.port();
+        String message = e instanceof BindException
+                ? "the Kubernetes API port " + where + " cannot be bound: " + e.getMessage() + "; another process is"
+                        + " listening there; stop it or choose another port with --https-listen-port"
+                        + " (configuration https.port)"
+                : "cannot start the Kubernetes API on " + where + ": " + e.getMessage();
+        LOG.error("event=apiserver_start_failed address={} error=\"{}\"", where, message, e);
+        Consumer<String> handler = fatal;
+        if (handler != null) {
+            handler.accept(message);
+        }
+    }
+
+    /** Kubernetes node names are lowercase; without a configured name, the host's. */
+    static String nodeName(String configured) {
+        String name = configured == null ? "" : configured.trim();
+        if (name.isEmpty()) {
+            try {
+                name = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                name = "localhost";
+            }
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /** A duration with one unit: 500ms, 40s, 5m, 1h. */
+    static Duration parseDuration(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            long n = Long.parseLong(s.substring(0, s.length() - 1));
+            switch (s.charAt(s.length() - 1)) {
+                case 's':
+                    return Duration.ofSeconds(n);
+                case 'm':
+                    return Duration.ofMinutes(n);
+                case 'h':
+                    return Duration.ofHours(n);
+                default:
+                    break;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("node.monitor.grace.period: '" + text
+                + "' is not a duration like 500ms, 40s, 5m or 1h");
+    }
+}
