@@ -30,8 +30,17 @@ final class CairnCommandLine {
                 .commandListHeading("%nCommands:%n")
                 .footer("%nRun 'cairn server --help' for the server's flags.");
         root.addSubcommand(SERVER, new CommandLine(server()));
+        root.addSubcommand("install", serviceCommand(new InstallCommand()));
+        root.addSubcommand("uninstall", serviceCommand(new UninstallCommand()));
         CommandLine commandLine = new CommandLine(root);
         commandLine.setUsageHelpWidth(100);
+        return commandLine;
+    }
+
+    /** install and uninstall: annotated option classes; the parsed instance is the command to run. */
+    private static CommandLine serviceCommand(ServiceCommand command) {
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.getCommandSpec().version(CairnVersion.describe());
         return commandLine;
     }
 

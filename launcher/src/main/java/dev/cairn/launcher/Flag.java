@@ -46,7 +46,9 @@ enum Flag {
     DEBUG("debug", null, "<true|false>", Section.LOGGING, "debug",
             "Log at DEBUG level.", "false"),
     DISABLE_APISERVER("disable-apiserver", null, "<true|false>", Section.SERVER, "disable.apiserver",
-            "Run a datastore-only server: no Kubernetes-style API on the HTTPS port, no Node registration.", "false");
+            "Run a datastore-only server: no Kubernetes-style API on the HTTPS port, no Node registration.", "false"),
+    SECRETS_ENCRYPTION("secrets-encryption", null, "<true|false>", Section.SERVER, "secrets.encryption",
+            "Store Secret data encrypted (AES-CBC, key in <data-dir>/server/cred/encryption-config.json).", "false");
 
     /** How the help groups the flags. */
     enum Section {
@@ -115,7 +117,7 @@ enum Flag {
     }
 
     boolean isBoolean() {
-        return this == DEBUG || this == DISABLE_APISERVER;
+        return this == DEBUG || this == DISABLE_APISERVER || this == SECRETS_ENCRYPTION;
     }
 
     String helpText() {

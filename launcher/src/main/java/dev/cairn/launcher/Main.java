@@ -48,6 +48,14 @@ public final class Main {
             commandLine.usage(outWriter);
             return 0;
         }
+        if (parsed.subcommand().commandSpec().userObject() instanceof ServiceCommand command) {
+            try {
+                return command.run(out);
+            } catch (InstallException | StartupException e) {
+                err.println("cairn: " + e.getMessage());
+                return 1;
+            }
+        }
         try {
             Map<Flag, List<String>> cli = CairnCommandLine.values(parsed.subcommand());
             SettingsSources.ConfigLocation location = SettingsSources.configLocation(cli, env);

@@ -9,12 +9,13 @@ import java.util.Map;
  * The validated settings of {@code cairn server}, after CLI, environment, config file and defaults were merged.
  *
  * @param disableApiserver {@code --disable-apiserver}: a datastore-only server
+ * @param secretsEncryption {@code --secrets-encryption}: Secrets are stored encrypted
  * @param fsyncDelay fault injection ({@code CAIRN_FAILPOINTS=fsyncDelay=50ms}), "" when off
  */
 record ServerSettings(Path dataDir, Path configFile, String nodeName, String nodeIp, String bindAddress,
         List<String> tlsSans, int httpsPort, int clientPort, int peerPort, int metricsPort, String datastoreEndpoint,
         long quotaBackendBytes, String autoCompactionMode, String autoCompactionRetention, int maxRequestBytes,
-        boolean debug, String fsyncDelay, boolean disableApiserver) {
+        boolean debug, String fsyncDelay, boolean disableApiserver, boolean secretsEncryption) {
 
     ServerSettings {
         tlsSans = List.copyOf(tlsSans);
@@ -42,6 +43,9 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         if (disableApiserver) {
             // only when set: bundles read an absent property as false
             properties.put(Flag.DISABLE_APISERVER.property(), true);
+        }
+        if (secretsEncryption) {
+            properties.put(Flag.SECRETS_ENCRYPTION.property(), true);
         }
         return properties;
     }

@@ -90,11 +90,12 @@ final class SettingsSources {
         int maxRequestBytes = maxRequestBytes();
         boolean debug = bool(Flag.DEBUG);
         boolean disableApiserver = bool(Flag.DISABLE_APISERVER);
+        boolean secretsEncryption = bool(Flag.SECRETS_ENCRYPTION);
         String fsyncDelay = Failpoints.fsyncDelay(env);
 
         return new ServerSettings(dataDir, file.path(), nodeName, nodeIp, bindAddress, sans, httpsPort, clientPort,
                 peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay,
-                disableApiserver);
+                disableApiserver, secretsEncryption);
     }
 
     /** CLI, then environment, then file; empty if none sets it. */

@@ -103,6 +103,12 @@ public class MainTest {
     }
 
     @Test
+    public void bareSecretsEncryptionFlagMeansTrue() {
+        assertEquals(0, run("server", "--secrets-encryption", "--node-name", "n1"));
+        assertTrue(ran.secretsEncryption());
+    }
+
+    @Test
     public void explicitMissingConfigFileIsAnError() {
         Path missing = temp.getRoot().toPath().resolve("missing.yaml");
         assertEquals(1, run("server", "--config", missing.toString()));

@@ -247,6 +247,24 @@ public class SettingsSourcesTest {
     }
 
     @Test
+    public void secretsEncryptionFromFileEnvironmentOrFlagBecomesItsProperty() throws Exception {
+        assertFalse(resolve(FixedHost.WITH_IP).secretsEncryption());
+        assertFalse(resolve(FixedHost.WITH_IP).toConfiguration().containsKey("secrets.encryption"));
+
+        yaml = "secrets-encryption: true\n";
+        assertTrue(resolve(FixedHost.WITH_IP).secretsEncryption());
+        env.put("CAIRN_SECRETS_ENCRYPTION", "false");
+        assertFalse(resolve(FixedHost.WITH_IP).secretsEncryption());
+        cli.put(Flag.SECRETS_ENCRYPTION, List.of("true"));
+        ServerSettings settings = resolve(FixedHost.WITH_IP);
+
+        assertTrue(settings.secretsEncryption());
+        assertEquals(Boolean.TRUE, settings.toConfiguration().get("secrets.encryption"));
+        cli.put(Flag.SECRETS_ENCRYPTION, List.of("sometimes"));
+        expectError("invalid value \"sometimes\" for --secrets-encryption: must be true or false");
+    }
+
+    @Test
     public void configurationHasEveryPropertyWithItsType() throws Exception {
         cli.put(Flag.TLS_SAN, List.of("a.example"));
         env.put("CAIRN_FAILPOINTS", "fsyncDelay=50ms");

@@ -53,6 +53,10 @@ public final class ApiServerComponent {
         @AttributeDefinition(description = "Run a datastore-only server: no Kubernetes-style API, no Node.")
         boolean disable_apiserver() default false;
 
+        @AttributeDefinition(description = "Store Secrets encrypted (aescbc) with the key in"
+                + " <data-dir>/" + EncryptionConfig.RELATIVE_PATH + ", generated on first start.")
+        boolean secrets_encryption() default false;
+
         @AttributeDefinition(description = "How long a node may go without a heartbeat before it is NotReady,"
                 + " a duration like 40s.")
         String node_monitor_grace_period() default "40s";
@@ -82,7 +86,9 @@ public final class ApiServerComponent {
         KubeApiServer.Settings settings = new KubeApiServer.Settings(config.bind_address().trim(),
                 config.https_port(), nodeName, nodeIp, tls.servingCert(), tls.servingKey(), tls.clientCa(),
                 parseDuration(config.node_monitor_grace_period()));
-        KubeApiServer s = new KubeApiServer(datastore, settings, Clock.systemUTC());
+        Path dataDir = Path.of(config.data_dir()).toAbsolutePath();
+        SecretsCipher secrets = secretsCipher(EncryptionConfig.location(dataDir), config.secrets_encryption());
+        KubeApiServer s = new KubeApiServer(datastore, settings, secrets, Clock.systemUTC());
         try {
             s.start();
         } catch (IOException | RuntimeException e) {
@@ -92,7 +98,7 @@ public final class ApiServerComponent {
         }
         server = s;
         String url = "https://" + KubeApiServer.hostForUrl(nodeIp) + ":" + s.port();
-        Path kubeconfig = Path.of(config.data_dir()).toAbsolutePath().resolve("cairn.yaml");
+        Path kubeconfig = dataDir.resolve("cairn.yaml");
         AdminKubeconfig.write(kubeconfig, url, tls.serverCa(), tls.adminCert(), tls.adminKey());
         System.out.println("Cairn Kubernetes API ready at " + url + " (node " + nodeName + ")");
         System.out.println("kubectl --kubeconfig " + kubeconfig + " get nodes");
@@ -104,6 +110,25 @@ public final class ApiServerComponent {
             server.close();
             server = null;
             LOG.info("event=apiserver_stopped");
+        }
+    }
+
+    /** The key file is read (or generated) before anything is served; a file that cannot be used stops startup. */
+    private SecretsCipher secretsCipher(Path file, boolean encrypt) throws IOException {
+        try {
+            SecretsCipher secrets = SecretsCipher.forServer(file, encrypt,
+                    () -> new ObjectStore(datastore, Clock.systemUTC()).anyEncryptedSecret());
+            LOG.info("event=secrets_encryption enabled={} key={} file={}", encrypt,
+                    secrets.writeKeyName().orElse("none"), file);
+            return secrets;
+        } catch (IOException | RuntimeException e) {
+            String message = "cannot start the Kubernetes API: " + e.getMessage();
+            LOG.error("event=secrets_encryption_failed file={} error=\"{}\"", file, message);
+            Consumer<String> handler = fatal;
+            if (handler != null) {
+                handler.accept(message);
+            }
+            throw e;
         }
     }
 

@@ -35,19 +35,21 @@ final class KubeApiServer implements AutoCloseable {
 
     private final Datastore datastore;
     private final Settings settings;
+    private final SecretsCipher secrets;
     private final Clock clock;
     private HttpsListener listener;
     private ScheduledExecutorService timers;
     private int port;
 
-    KubeApiServer(Datastore datastore, Settings settings, Clock clock) {
+    KubeApiServer(Datastore datastore, Settings settings, SecretsCipher secrets, Clock clock) {
         this.datastore = datastore;
         this.settings = settings;
+        this.secrets = secrets;
         this.clock = clock;
     }
 
     synchronized void start() throws IOException {
-        ObjectStore store = new ObjectStore(datastore, clock);
+        ObjectStore store = new ObjectStore(datastore, clock, secrets);
         TableRenderer tables = new TableRenderer(clock);
         Discovery discovery = new Discovery(hostForUrl(settings.nodeIp()) + ":" + settings.port());
         ApiRouter router = new ApiRouter(store, tables, discovery, new OpenApi(), new HealthProbe(datastore));

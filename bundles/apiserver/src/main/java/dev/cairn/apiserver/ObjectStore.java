@@ -45,22 +45,29 @@ final class ObjectStore {
 
     private final Datastore datastore;
     private final Clock clock;
+    private final SecretsCipher secrets;
     private final boolean dryRun;
     private final SecureRandom random = new SecureRandom();
 
+    /** A store that writes Secrets as plaintext and has no key to read encrypted ones. */
     ObjectStore(Datastore datastore, Clock clock) {
-        this(datastore, clock, false);
+        this(datastore, clock, SecretsCipher.withoutKeys(null), false);
     }
 
-    private ObjectStore(Datastore datastore, Clock clock, boolean dryRun) {
+    ObjectStore(Datastore datastore, Clock clock, SecretsCipher secrets) {
+        this(datastore, clock, secrets, false);
+    }
+
+    private ObjectStore(Datastore datastore, Clock clock, SecretsCipher secrets, boolean dryRun) {
         this.datastore = datastore;
         this.clock = clock;
+        this.secrets = secrets;
         this.dryRun = dryRun;
     }
 
     /** The same store for {@code dryRun=All}: every check runs, nothing is written. */
     ObjectStore dryRun() {
-        return new ObjectStore(datastore, clock, true);
+        return new ObjectStore(datastore, clock, secrets, true);
     }
 
     Datastore datastore() {
@@ -204,7 +211,7 @@ final class ObjectStore {
         Defaults.onCreate(type, object);
         String key = key(type, namespace, name);
         byte[] k = Bytes.utf8(key);
-        long revision = commit(k, Compare.Target.CREATE, 0, new Op.Put(PutRequest.of(k, encode(object))));
+        long revision = commit(k, Compare.Target.CREATE, 0, new Op.Put(PutRequest.of(k, encode(type, object))));
         if (revision < 0) {
             throw ApiException.alreadyExists(type, name);
         }
@@ -274,8 +281,9 @@ final class ObjectStore {
         if (type == ResourceType.SECRETS) {
             Defaults.moveStringData(after);
         }
+        // a secret stored before encryption was turned on is encrypted here, on its next update
         long revision = commit(k, Compare.Target.MOD, expectedRevision, new Op.Put(PutRequest.of(k,
-                encode(after))));
+                encode(type, after))));
         if (revision < 0) {
             throw ApiException.conflict(type, name);
         }
@@ -294,13 +302,14 @@ final class ObjectStore {
                 throw new ApiException(403, "Forbidden", "namespaces \"" + name + "\" is forbidden: this namespace"
                         + " may not be deleted");
             }
+            // decoded first: a secret that cannot be decrypted is refused (500), not deleted with an error answer
+            JsonObject o = decode(current);
             long revision = commit(current.key(), Compare.Target.MOD, current.modRevision(),
                     new Op.Delete(DeleteRequest.of(KeyRange.single(current.key()))));
             if (revision >= 0) {
                 if (type == ResourceType.NAMESPACES && !dryRun) {
                     deleteContents(name);
                 }
-                JsonObject o = decode(current);
                 metadata(o).addProperty("resourceVersion", Long.toString(revision));
                 return o;
             }
@@ -341,14 +350,42 @@ final class ObjectStore {
         }
     }
 
-    static JsonObject decode(KeyValue kv) {
-        JsonObject o = JsonParser.parseString(new String(kv.value(), StandardCharsets.UTF_8)).getAsJsonObject();
+    /** The stored object with its resourceVersion; an encrypted one (a Secret) decrypted, or 500 if it cannot be. */
+    JsonObject decode(KeyValue kv) {
+        byte[] json;
+        try {
+            json = secrets.fromStored(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
+        } catch (SecretsCipher.UnreadableValue e) {
+            throw new ApiException(500, "InternalError", "Internal error occurred: " + e.getMessage());
+        }
+        JsonObject o = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
         metadata(o).addProperty("resourceVersion", Long.toString(kv.modRevision()));
         return o;
     }
 
-    static byte[] encode(JsonObject o) {
-        return o.toString().getBytes(StandardCharsets.UTF_8);
+    /** The value to store: JSON, encrypted for Secrets when encryption is on (never other resources). */
+    byte[] encode(ResourceType type, JsonObject o) {
+        byte[] json = o.toString().getBytes(StandardCharsets.UTF_8);
+        return type == ResourceType.SECRETS ? secrets.toStored(json) : json;
+    }
+
+    /** Whether any Secret in the datastore is stored encrypted (then its key file must not be replaced). */
+    boolean anyEncryptedSecret() {
+        byte[] from = Bytes.utf8(prefix(ResourceType.SECRETS, null));
+        byte[] end = Bytes.prefixEnd(from);
+        while (true) {
+            RangeResult r = await(datastore.range(RangeRequest.builder(new KeyRange(from, end)).limit(500).build()));
+            for (KeyValue kv : r.kvs()) {
+                if (SecretsCipher.isEncrypted(kv.value())) {
+                    return true;
+                }
+            }
+            if (!r.more() || r.kvs().isEmpty()) {
+                return false;
+            }
+            byte[] last = r.kvs().get(r.kvs().size() - 1).key();
+            from = java.util.Arrays.copyOf(last, last.length + 1);
+        }
     }
 
     static JsonObject metadata(JsonObject o) {

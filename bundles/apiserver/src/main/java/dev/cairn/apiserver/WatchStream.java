@@ -37,6 +37,7 @@ final class WatchStream implements WatchListener, AutoCloseable {
     private final Sink sink;
     private volatile Watch watch;
     private boolean headersSent;
+    private boolean failed;
 
     WatchStream(ObjectStore store, TableRenderer tables, ResourcePath path, ApiRequest request, Sink sink) {
         this.store = store;
@@ -71,20 +72,38 @@ final class WatchStream implements WatchListener, AutoCloseable {
 
     @Override
     public synchronized void onEvents(List<Event> events, long revision) {
-        for (Event e : events) {
-            JsonObject now = e.type() == Event.Type.PUT ? ObjectStore.decode(e.kv()) : null;
-            JsonObject before = e.prevKv() != null && e.prevKv().value() != null && e.prevKv().value().length > 0
-                    ? ObjectStore.decode(e.prevKv()) : null;
-            boolean nowMatches = now != null && matches(now);
-            boolean beforeMatches = before != null && matches(before);
-            if (now != null && nowMatches) {
-                emit(beforeMatches ? "MODIFIED" : "ADDED", now);
-            } else if (now != null && beforeMatches) {
-                emit("DELETED", now);
-            } else if (now == null && beforeMatches) {
-                ObjectStore.metadata(before).addProperty("resourceVersion", Long.toString(e.kv().modRevision()));
-                emit("DELETED", before);
+        if (failed) {
+            return;
+        }
+        try {
+            for (Event e : events) {
+                onEvent(e);
             }
+        } catch (ApiException e) {
+            // a value that cannot be decrypted: the client learns why, and the stream ends (closing the
+            // connection closes the datastore watch)
+            failed = true;
+            JsonObject event = new JsonObject();
+            event.addProperty("type", "ERROR");
+            event.add("object", e.status());
+            sink.send(line(event));
+            sink.end();
+        }
+    }
+
+    private void onEvent(Event e) {
+        JsonObject now = e.type() == Event.Type.PUT ? store.decode(e.kv()) : null;
+        JsonObject before = e.prevKv() != null && e.prevKv().value() != null && e.prevKv().value().length > 0
+                ? store.decode(e.prevKv()) : null;
+        boolean nowMatches = now != null && matches(now);
+        boolean beforeMatches = before != null && matches(before);
+        if (now != null && nowMatches) {
+            emit(beforeMatches ? "MODIFIED" : "ADDED", now);
+        } else if (now != null && beforeMatches) {
+            emit("DELETED", now);
+        } else if (now == null && beforeMatches) {
+            ObjectStore.metadata(before).addProperty("resourceVersion", Long.toString(e.kv().modRevision()));
+            emit("DELETED", before);
         }
     }
 
