@@ -65,38 +65,61 @@ final class Compactor {
 
     CompletableFuture<Long> compact(long revision, boolean physical) {
         CompletableFuture<Long> done = new CompletableFuture<>();
-        writer.submit(WriteTask.of(scope -> {
-            if (revision <= target) {
-                throw StoreError.COMPACTED.exception();
-            }
-            if (revision > scope.base()) {
-                throw StoreError.FUTURE_REVISION.exception();
-            }
-            target = revision;
-            Meta.writeCompaction(db, target, cursor);
-            scope.markChanged();
-            scope.afterCommit(() -> {
-                state.compactRevision = revision;
-                hub.compacted(revision);
-                LOG.info("compaction recorded revision={}", revision);
-                if (physical) {
-                    addWaiter(revision, done);
-                }
-                schedule();
-            });
-            return scope.base();
-        })).whenComplete((rev, failure) -> {
-            if (failure != null) {
-                done.completeExceptionally(failure);
-            } else if (!physical) {
-                done.complete(rev);
-            }
-        });
+        writer.submit(WriteTask.of(scope -> record(revision, scope, physical ? done : null)))
+                .whenComplete((rev, failure) -> {
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else if (!physical) {
+                        done.complete(rev);
+                    }
+                });
         return done;
+    }
+
+    /**
+     * Records the compact revision inside the caller's write (on the writer thread); the deletion follows in
+     * batches. {@code deleted}, when given, completes once every version it removes is gone.
+     *
+     * @return the revision the compaction was recorded at
+     */
+    long record(long revision, RevisionScope scope, CompletableFuture<Long> deleted) throws SQLException {
+        if (revision <= target) {
+            throw StoreError.COMPACTED.exception();
+        }
+        if (revision > scope.base()) {
+            throw StoreError.FUTURE_REVISION.exception();
+        }
+        target = revision;
+        Meta.writeCompaction(db, target, cursor);
+        scope.markChanged();
+        scope.afterCommit(() -> {
+            state.compactRevision = revision;
+            hub.compacted(revision);
+            LOG.info("compaction recorded revision={}", revision);
+            if (deleted != null) {
+                addWaiter(revision, deleted);
+            }
+            schedule();
+        });
+        return scope.base();
     }
 
     private synchronized void addWaiter(long revision, CompletableFuture<Long> future) {
         waiters.add(new Waiter(revision, future));
+    }
+
+    /** Completes once every version a compaction at {@code revision} removes is deleted from this store. */
+    CompletableFuture<Long> whenDeleted(long revision) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (deletedThrough >= revision) {
+                done.complete(state.revision);
+                return done;
+            }
+            addWaiter(revision, done);
+        }
+        schedule();
+        return done;
     }
 
     private synchronized void schedule() {

@@ -192,11 +192,14 @@ final class DatabaseFile {
         return c;
     }
 
-    /** The one connection that writes: WAL, and a full fsync of the WAL on every commit. */
-    Statements openWriter() throws SQLException {
+    /**
+     * The one connection that writes: WAL, and a full fsync of the WAL on every commit; for a Raft replica
+     * ({@code replica}) no fsync per commit, because the Raft log is the durable record.
+     */
+    Statements openWriter(boolean replica) throws SQLException {
         SQLiteConfig c = new SQLiteConfig();
         c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        c.setSynchronous(replica ? SQLiteConfig.SynchronousMode.NORMAL : SQLiteConfig.SynchronousMode.FULL);
         c.setBusyTimeout(10_000);
         c.setCacheSize(-16_384);
         c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(64L * 1024 * 1024));

@@ -87,6 +87,14 @@ final class LeaseTable {
         return new ArrayList<>(leases.keySet());
     }
 
+    /** Every lease gets a fresh full TTL, as etcd does when a member becomes leader. */
+    void renewAll() {
+        for (Entry e : leases.values()) {
+            e.deadline = deadline(e.ttl);
+            e.expiring = false;
+        }
+    }
+
     /** Leases past their deadline that no revoke is handling yet; they are marked as being revoked. */
     List<Long> takeExpired() {
         long now = nanoClock.getAsLong();

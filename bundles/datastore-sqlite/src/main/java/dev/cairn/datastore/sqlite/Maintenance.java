@@ -56,6 +56,19 @@ final class Maintenance {
     }
 
     /**
+     * A consistent copy of the database at {@code target} (one read snapshot, writers keep going), for a Raft
+     * snapshot; returns the copy's meta row.
+     */
+    Meta copyTo(Path target) throws SQLException {
+        try (Statements source = file.openReader()) {
+            source.execOnce("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
+        }
+        try (Statements copied = DatabaseFile.openReadOnly(target)) {
+            return Meta.read(copied);
+        }
+    }
+
+    /**
      * Copies the database with {@code VACUUM INTO} (one consistent read snapshot, writers keep going) to a
      * temporary file beside it, streams that to {@code out} and deletes it. Returns the copy's revision.
      */

@@ -8,16 +8,16 @@ import java.util.Set;
 
 /** The {@code meta} row: what the store is and how far it has got. */
 record Meta(int schemaVersion, long revision, long compactRevision, long compactCursor, long clusterId,
-        long memberId, long appliedIndex, Set<Alarm.Type> alarms) {
+        long memberId, long appliedIndex, Set<Alarm.Type> alarms, long raftTerm, long raftIndex) {
 
     static Meta read(Statements db) throws SQLException {
         try (ResultSet rs = db.get("SELECT schema_version, revision, compact_revision, compact_cursor, cluster_id,"
-                + " member_id, applied_index, alarms FROM meta WHERE id = 1").executeQuery()) {
+                + " member_id, applied_index, alarms, raft_term, raft_index FROM meta WHERE id = 1").executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("the meta table has no row");
             }
             Meta meta = new Meta(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                    rs.getLong(6), rs.getLong(7), parseAlarms(rs.getString(8)));
+                    rs.getLong(6), rs.getLong(7), parseAlarms(rs.getString(8)), rs.getLong(9), rs.getLong(10));
             Statements.finish(rs);
             return meta;
         }
@@ -39,6 +39,14 @@ record Meta(int schemaVersion, long revision, long compactRevision, long compact
         var ps = db.get("UPDATE meta SET revision = ?, applied_index = ? WHERE id = 1");
         ps.setLong(1, revision);
         ps.setLong(2, appliedIndex);
+        ps.executeUpdate();
+    }
+
+    /** A Raft replica: the last log entry applied, in the transaction that applied it. */
+    static void writeRaftPosition(Statements db, long term, long index) throws SQLException {
+        var ps = db.get("UPDATE meta SET raft_term = ?, raft_index = ? WHERE id = 1");
+        ps.setLong(1, term);
+        ps.setLong(2, index);
         ps.executeUpdate();
     }
 

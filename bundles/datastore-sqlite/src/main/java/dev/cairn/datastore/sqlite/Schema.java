@@ -12,12 +12,31 @@ import java.sql.SQLException;
  * <li>{@code latest}: key → its live version's row, so that reads at the current revision cost O(keys in range)
  * instead of O(history); deleted keys are absent. It also indexes keys by lease.</li>
  * <li>{@code leases}: granted leases and their TTL (deadlines live in memory).</li>
- * <li>{@code meta}: one row with the schema version, revisions, ids, the applied-write counter and alarms.</li>
+ * <li>{@code meta}: one row with the schema version, revisions, ids, the applied-write counter, alarms and, for a
+ * Raft replica, the term and index of the last log entry applied.</li>
+ * <li>{@code requests} (Raft replicas): the replies to recently applied client requests by request id, so that a
+ * request retried across a leader change or a restart is applied at most once.</li>
+ * <li>{@code members} (Raft replicas): name and URLs of each cluster member, by member id.</li>
  * </ul>
  */
 final class Schema {
     /** Bump when the layout changes, and add the step to {@link #migrate}. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+
+    private static final String REQUESTS = """
+        CREATE TABLE requests (
+          client INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          raft_index INTEGER NOT NULL,
+          reply BLOB NOT NULL,
+          PRIMARY KEY (client, seq)) WITHOUT ROWID""";
+    private static final String REQUESTS_BY_INDEX = "CREATE INDEX requests_index ON requests (raft_index)";
+    private static final String MEMBERS = """
+        CREATE TABLE members (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          peer_urls TEXT NOT NULL,
+          client_urls TEXT NOT NULL)""";
 
     private static final String[] DDL = {
         """
@@ -53,8 +72,14 @@ final class Schema {
           cluster_id INTEGER NOT NULL,
           member_id INTEGER NOT NULL,
           applied_index INTEGER NOT NULL,
-          alarms TEXT NOT NULL)""",
+          alarms TEXT NOT NULL,
+          raft_term INTEGER NOT NULL DEFAULT 0,
+          raft_index INTEGER NOT NULL DEFAULT 0)""",
+        REQUESTS,
+        REQUESTS_BY_INDEX,
+        MEMBERS,
     };
+
 
     private Schema() {
     }
@@ -80,13 +105,29 @@ final class Schema {
         }
     }
 
-    /**
-     * Brings an older store up to {@link #VERSION}. There is only version 1 so far; a later release adds its steps
-     * here, each in its own transaction.
-     */
-    static void migrate(Statements db, int from) {
-        if (from != VERSION) {
+    /** Brings an older store up to {@link #VERSION}, one version per transaction. */
+    static void migrate(Statements db, int from) throws SQLException {
+        if (from < 1 || from > VERSION) {
             throw new IllegalStateException("no migration from schema version " + from);
+        }
+        if (from < 2) {
+            step(db, 2, "ALTER TABLE meta ADD COLUMN raft_term INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE meta ADD COLUMN raft_index INTEGER NOT NULL DEFAULT 0", REQUESTS, REQUESTS_BY_INDEX,
+                    MEMBERS);
+        }
+    }
+
+    private static void step(Statements db, int to, String... ddl) throws SQLException {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            for (String statement : ddl) {
+                db.execOnce(statement);
+            }
+            db.execOnce("UPDATE meta SET schema_version = " + to + " WHERE id = 1");
+            db.exec("COMMIT");
+        } catch (SQLException e) {
+            db.rollbackQuietly();
+            throw e;
         }
     }
 

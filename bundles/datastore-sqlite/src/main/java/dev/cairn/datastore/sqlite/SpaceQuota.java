@@ -65,6 +65,18 @@ final class SpaceQuota {
                 + " disarm, or raise --quota-backend-bytes\"", file, size, quotaBytes);
     }
 
+    /**
+     * A Raft replica's check: the database size when it is over the quota and NOSPACE is not raised yet, else -1.
+     * The replica does not raise the alarm itself; the alarm is a replicated command.
+     */
+    long oversize(Statements db) throws SQLException {
+        if (noSpace()) {
+            return -1;
+        }
+        long size = db.queryLong("PRAGMA page_count") * db.queryLong("PRAGMA page_size");
+        return size > quotaBytes ? size : -1;
+    }
+
     Set<Alarm.Type> with(Alarm.Type type) {
         Set<Alarm.Type> set = alarms.isEmpty() ? EnumSet.noneOf(Alarm.Type.class) : EnumSet.copyOf(alarms);
         set.add(type);

@@ -41,26 +41,34 @@ import org.slf4j.LoggerFactory;
  * The single-node datastore on SQLite: one writer thread with group commit and an fsync per commit, reads on a
  * pool of read connections, watches fed in-process by the writer, leases with in-memory deadlines. Open it with
  * {@link #open(BackendSettings)}; it needs no OSGi.
+ *
+ * <p>The same engine is the local store of a Raft replica (see {@link ReplicaStore}): then commits are not fsynced
+ * one by one, expired leases and an exceeded quota are reported to the replica instead of being acted on, and
+ * writes arrive only as applied log entries.
  */
 public final class SqliteDatastore implements Datastore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatastore.class);
     public static final String TYPE = "sqlite";
     private static final long EXPIRY_CHECK_MILLIS = 250;
 
-    private final DatabaseFile file;
+    final DatabaseFile file;
     private final BackendSettings settings;
-    private final Statements writerDb;
-    private final StoreState state;
+    final Statements writerDb;
+    final StoreState state;
     private final RevisionLog log;
-    private final TxnExecutor writerTxns;
-    private final ReaderPool readers;
-    private final LeaseTable leases;
-    private final Lessor lessor;
-    private final SpaceQuota quota;
+    final TxnExecutor writerTxns;
+    final ReaderPool readers;
+    final LeaseTable leases;
+    final Lessor lessor;
+    final SpaceQuota quota;
     private final WatchHub hub;
-    private final Compactor compactor;
-    private final WriteBatcher writer;
-    private final Maintenance maintenance;
+    final Compactor compactor;
+    final WriteBatcher writer;
+    final Maintenance maintenance;
+    /** Non-null for a Raft replica's store: who hears about expired leases and an exceeded quota. */
+    private final ReplicaStore.Events replica;
+    /** A replica reports expired leases only while its member leads (the leader owns the lease deadlines). */
+    volatile boolean leasesOwned;
     private final ExecutorService completer;
     private final ExecutorService maintenanceExecutor;
     private final ScheduledExecutorService expiry;
@@ -68,9 +76,10 @@ public final class SqliteDatastore implements Datastore {
     private final long memberId;
     private volatile boolean closed;
 
-    private SqliteDatastore(DatabaseFile file, BackendSettings settings, Statements writerDb, Meta meta)
-            throws SQLException {
+    private SqliteDatastore(DatabaseFile file, BackendSettings settings, Statements writerDb, Meta meta,
+            ReplicaStore.Events replica) throws SQLException {
         this.file = file;
+        this.replica = replica;
         this.settings = settings;
         this.writerDb = writerDb;
         this.clusterId = meta.clusterId();
@@ -94,7 +103,7 @@ public final class SqliteDatastore implements Datastore {
         compactor.load(meta);
         this.completer = Executors.newSingleThreadExecutor(daemon("cairn-sqlite-completer"));
         this.writer = new WriteBatcher(writerDb, state, path, settings.fsyncDelay(), completer, hub,
-                this::checkQuota, this::reload);
+                this::checkQuota, this::reload, replica != null);
         this.maintenanceExecutor = Executors.newSingleThreadExecutor(daemon("cairn-sqlite-maintenance"));
         this.maintenance = new Maintenance(file, writer, readers, maintenanceExecutor);
         this.expiry = Executors.newSingleThreadScheduledExecutor(daemon("cairn-lease-expiry"));
@@ -105,6 +114,11 @@ public final class SqliteDatastore implements Datastore {
      * {@code sqlite:<path>} endpoint. A file that is not a sound Cairn store is refused and left untouched.
      */
     public static SqliteDatastore open(BackendSettings settings) {
+        return open(settings, null);
+    }
+
+    /** Opens a store; {@code replica} non-null makes it a Raft replica's local store. */
+    static SqliteDatastore open(BackendSettings settings, ReplicaStore.Events replica) {
         long start = System.nanoTime();
         DatabaseFile file = DatabaseFile.of(settings);
         file.prepareDirectory();
@@ -117,7 +131,7 @@ public final class SqliteDatastore implements Datastore {
         }
         Statements db;
         try {
-            db = file.openWriter();
+            db = file.openWriter(replica != null);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the SQLite datastore " + file.path() + " for writing: "
                     + e.getMessage() + "; check the permissions and free space of " + file.directory(), e);
@@ -132,7 +146,7 @@ public final class SqliteDatastore implements Datastore {
             }
             keys = db.queryLong("SELECT COUNT(*) FROM latest");
             // the constructor's SQL runs before it starts any thread, so a failure here leaks none
-            store = new SqliteDatastore(file, settings, db, Meta.read(db));
+            store = new SqliteDatastore(file, settings, db, Meta.read(db), replica);
         } catch (SQLException | RuntimeException e) {
             db.close();
             throw new IllegalStateException("cannot open the SQLite datastore " + file.path() + ": "
@@ -144,16 +158,32 @@ public final class SqliteDatastore implements Datastore {
                     + " its fsync\"", settings.fsyncDelay().toMillis(), file.path());
         }
         LOG.info("sqlite datastore opened file={} revision={} compactRevision={} keys={} leases={} created={}"
-                + " tookMs={}", file.path(), store.state.revision, store.state.compactRevision, keys,
-                store.leases.size(), version == 0, (System.nanoTime() - start) / 1_000_000);
+                + " replica={} tookMs={}", file.path(), store.state.revision, store.state.compactRevision, keys,
+                store.leases.size(), version == 0, replica != null, (System.nanoTime() - start) / 1_000_000);
         return store;
     }
 
     private void start() {
         writer.start();
         compactor.start(writer);
-        expiry.scheduleWithFixedDelay(() -> lessor.expire(writer), EXPIRY_CHECK_MILLIS, EXPIRY_CHECK_MILLIS,
-                TimeUnit.MILLISECONDS);
+        Runnable check = replica == null ? () -> lessor.expire(writer) : this::reportExpiredLeases;
+        expiry.scheduleWithFixedDelay(check, EXPIRY_CHECK_MILLIS, EXPIRY_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A replica's leader proposes the revokes of its expired leases; followers wait for them. */
+    private void reportExpiredLeases() {
+        if (!leasesOwned) {
+            return;
+        }
+        List<Long> expired = leases.takeExpired();
+        if (!expired.isEmpty()) {
+            try {
+                replica.leasesExpired(expired);
+            } catch (RuntimeException e) {
+                expired.forEach(leases::expiryFailed);
+                LOG.warn("lease expiry report failed leases={} cause=\"{}\"", expired.size(), e.toString());
+            }
+        }
     }
 
     @Override
@@ -365,6 +395,13 @@ public final class SqliteDatastore implements Datastore {
     /** Runs on the writer thread after every commit that changed something. */
     private void checkQuota() {
         try {
+            if (replica != null) {
+                long size = quota.oversize(writerDb);
+                if (size > 0) {
+                    replica.spaceExceeded(size);
+                }
+                return;
+            }
             quota.check(writerDb);
         } catch (SQLException e) {
             LOG.error("quota check failed file={} cause=\"{}\"", file.path(), e.getMessage());

@@ -8,8 +8,13 @@ final class StoreState {
     volatile long revision;
     volatile long compactRevision;
     volatile long appliedIndex;
+    /** A Raft replica's last applied log entry (0, 0 for a plain store). */
+    volatile long raftTerm;
+    volatile long raftIndex;
 
     void load(Meta meta) {
+        raftTerm = meta.raftTerm();
+        raftIndex = meta.raftIndex();
         compactRevision = meta.compactRevision();
         appliedIndex = meta.appliedIndex();
         revision = meta.revision();

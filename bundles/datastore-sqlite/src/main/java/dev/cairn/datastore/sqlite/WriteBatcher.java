@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * transaction (each still gets its own revision), commits once (one fsync for the whole batch), updates the
  * in-memory state, completes the futures and hands the events to the watch hub. A failed commit fails every
  * request of the batch and reloads the in-memory state from the database.
+ *
+ * <p>For a Raft replica a failed commit stops the writer instead: the entries after it must not be applied to a
+ * store that lacks it, so every later task is refused and the replica is rebuilt from its log. Its commits are not
+ * fsynced one by one (the Raft log is the durable record); a batch with a durable task is.
  */
 final class WriteBatcher {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
@@ -39,14 +43,20 @@ final class WriteBatcher {
     private final Runnable reload;
     private final Thread thread;
     private final AtomicLong commits = new AtomicLong();
+    private final boolean replica;
     private volatile boolean closing;
+    /** Set once a replica's batch failed: nothing is applied after it. */
+    private volatile DatastoreException failed;
 
     /**
      * @param afterCommit runs on the writer thread after each commit that changed something (the quota check)
      * @param reload      reloads the in-memory state from the database after a failed commit
+     * @param replica     a Raft replica's writer: commits are not fsynced unless a task asks for it, and a failed
+     *                    commit stops the writer instead of reloading
      */
     WriteBatcher(Statements db, StoreState state, String file, Duration fsyncDelay, ExecutorService completer,
-            WatchHub hub, Runnable afterCommit, Runnable reload) {
+            WatchHub hub, Runnable afterCommit, Runnable reload, boolean replica) {
+        this.replica = replica;
         this.db = db;
         this.state = state;
         this.file = file;
@@ -66,6 +76,10 @@ final class WriteBatcher {
     <T> CompletableFuture<T> submit(WriteTask<T> task) {
         if (closing) {
             task.future.completeExceptionally(StoreError.STOPPED.exception());
+            return task.future;
+        }
+        if (failed != null) {
+            task.future.completeExceptionally(failed);
             return task.future;
         }
         queue.add(task);
@@ -116,6 +130,10 @@ final class WriteBatcher {
                 }
                 return;
             }
+            if (failed != null) {
+                backlog.poll().future.completeExceptionally(failed);
+                continue;
+            }
             if (head.isExclusive()) {
                 runExclusive(backlog.poll());
                 continue;
@@ -136,7 +154,18 @@ final class WriteBatcher {
         boolean changed;
         boolean recordEvents = hub.wantsEvents();
         boolean recordPrevValues = hub.wantsPrevKv();
+        WriteTask<?> lastApplying = null;
+        boolean durable = false;
+        for (WriteTask<?> task : batch) {
+            if (task.raftIndex > 0) {
+                lastApplying = task;
+            }
+            durable |= task.durable && replica;
+        }
         try {
+            if (durable) {
+                db.execOnce("PRAGMA synchronous = FULL");
+            }
             db.exec("BEGIN IMMEDIATE");
             for (WriteTask<?> task : batch) {
                 RevisionScope scope = new RevisionScope(revision, state.compactRevision, recordEvents,
@@ -159,6 +188,11 @@ final class WriteBatcher {
             changed = applied != state.appliedIndex;
             if (changed) {
                 Meta.writeProgress(db, revision, applied);
+            }
+            if (lastApplying != null) {
+                Meta.writeRaftPosition(db, lastApplying.raftTerm, lastApplying.raftIndex);
+            }
+            if (changed || durable) {
                 delayFsync();
             }
             db.exec("COMMIT");
@@ -169,9 +203,17 @@ final class WriteBatcher {
             // nothing of the batch is committed; an Error too must not leave futures hanging or kill the thread
             failBatch(batch, e);
             return;
+        } finally {
+            if (durable) {
+                relaxSync();
+            }
         }
         state.appliedIndex = applied;
         state.revision = revision;
+        if (lastApplying != null) {
+            state.raftTerm = lastApplying.raftTerm;
+            state.raftIndex = lastApplying.raftIndex;
+        }
         for (RevisionScope scope : scopes) {
             for (Runnable action : scope.afterCommitActions()) {
                 runQuietly(action);
@@ -198,12 +240,29 @@ final class WriteBatcher {
         completer.execute(task::complete);
     }
 
+    /** Back to the replica's normal mode after a durable batch: the Raft log, not SQLite, is fsynced per write. */
+    private void relaxSync() {
+        try {
+            db.execOnce("PRAGMA synchronous = NORMAL");
+        } catch (SQLException e) {
+            LOG.warn("cannot relax synchronous mode file={} cause=\"{}\"", file, e.getMessage());
+        }
+    }
+
     private void failBatch(List<WriteTask<?>> batch, Throwable cause) {
         db.rollbackQuietly();
         DatastoreException failure = failure(cause, batch.size());
         LOG.error("write failed file={} requests={} cause=\"{}\"", file, batch.size(), cause.getMessage());
         for (WriteTask<?> t : batch) {
             t.refusal = failure;
+        }
+        if (replica) {
+            // a replica must not apply later entries on a store that lacks these; it is rebuilt from its log
+            failed = new DatastoreException(StoreError.INTERNAL, "the replica store " + file + " stopped applying"
+                    + " after a failed write: " + cause.getMessage() + "; restart the server to recover it from"
+                    + " its Raft log", cause);
+            completer.execute(() -> batch.forEach(WriteTask::complete));
+            return;
         }
         reloadQuietly();
         completer.execute(() -> batch.forEach(WriteTask::complete));

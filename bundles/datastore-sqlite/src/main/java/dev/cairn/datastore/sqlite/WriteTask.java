@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
  * A request for the writer thread. {@link #apply} runs inside the batch transaction; a
  * {@link dev.cairn.datastore.api.DatastoreException} thrown before the first change refuses just this request.
  * Exclusive tasks (VACUUM) run alone, outside any transaction.
+ *
+ * <p>On a Raft replica a task carries the log entry it applies ({@link #raftIndex} &gt; 0): the batch records the
+ * last one in the meta row, in the same transaction. A refused task has applied its entry too.
  */
 final class WriteTask<T> {
 
@@ -23,21 +26,34 @@ final class WriteTask<T> {
     final CompletableFuture<T> future = new CompletableFuture<>();
     private final Apply<T> apply;
     private final Exclusive<T> exclusive;
+    /** The Raft log entry this task applies; 0 for none. */
+    final long raftTerm;
+    final long raftIndex;
+    /** The batch holding this task must be fsynced (a snapshot or a log purge relies on it). */
+    final boolean durable;
     /** Set by the writer between apply and completion. */
     T result;
     RuntimeException refusal;
 
-    private WriteTask(Apply<T> apply, Exclusive<T> exclusive) {
+    private WriteTask(Apply<T> apply, Exclusive<T> exclusive, long raftTerm, long raftIndex, boolean durable) {
         this.apply = apply;
         this.exclusive = exclusive;
+        this.raftTerm = raftTerm;
+        this.raftIndex = raftIndex;
+        this.durable = durable;
     }
 
     static <T> WriteTask<T> of(Apply<T> apply) {
-        return new WriteTask<>(apply, null);
+        return new WriteTask<>(apply, null, 0, 0, false);
+    }
+
+    /** A task applying the Raft log entry (term, index). */
+    static <T> WriteTask<T> applying(long raftTerm, long raftIndex, boolean durable, Apply<T> apply) {
+        return new WriteTask<>(apply, null, raftTerm, raftIndex, durable);
     }
 
     static <T> WriteTask<T> exclusive(Exclusive<T> run) {
-        return new WriteTask<>(null, run);
+        return new WriteTask<>(null, run, 0, 0, false);
     }
 
     boolean isExclusive() {

@@ -1,0 +1,188 @@
+package dev.cairn.datastore.raft;
+
+import dev.cairn.datastore.api.Alarm;
+import dev.cairn.datastore.api.Compare;
+import dev.cairn.datastore.api.DeleteRequest;
+import dev.cairn.datastore.api.Op;
+import dev.cairn.datastore.api.PutRequest;
+import dev.cairn.datastore.api.RangeRequest;
+import dev.cairn.datastore.api.TxnRequest;
+import dev.cairn.datastore.raft.Command.Proposal;
+import dev.cairn.datastore.sqlite.ReplicaStore.MemberRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The log entry format: a format version byte, the request id, a command tag and the command's fields. A replica
+ * refuses to apply an entry of a version it does not know (a newer Cairn wrote it) rather than guess.
+ */
+final class CommandCodec {
+    static final int VERSION = 1;
+
+    private static final int PUT = 1;
+    private static final int DELETE = 2;
+    private static final int TXN = 3;
+    private static final int COMPACT = 4;
+    private static final int GRANT = 5;
+    private static final int REVOKE = 6;
+    private static final int ALARM = 7;
+    private static final int SET_MEMBER = 8;
+    private static final int REMOVE_MEMBER = 9;
+
+    private static final int OP_RANGE = 1;
+    private static final int OP_PUT = 2;
+    private static final int OP_DELETE = 3;
+    private static final int OP_TXN = 4;
+
+    private CommandCodec() {
+    }
+
+    static byte[] encode(Proposal p) {
+        Wire.Out out = new Wire.Out().u8(VERSION).i64(p.client()).i64(p.seq());
+        Command c = p.command();
+        if (c instanceof Command.Put put) {
+            put(out.u8(PUT), put.request());
+        } else if (c instanceof Command.Delete d) {
+            delete(out.u8(DELETE), d.request());
+        } else if (c instanceof Command.Txn t) {
+            txn(out.u8(TXN), t.request());
+        } else if (c instanceof Command.Compact k) {
+            out.u8(COMPACT).i64(k.revision());
+        } else if (c instanceof Command.Grant g) {
+            out.u8(GRANT).i64(g.id()).i64(g.ttlSeconds()).bool(g.picked());
+        } else if (c instanceof Command.Revoke r) {
+            out.u8(REVOKE).i64(r.id());
+        } else if (c instanceof Command.SetAlarm a) {
+            out.u8(ALARM).u8(a.type().ordinal()).bool(a.raise());
+        } else if (c instanceof Command.SetMember m) {
+            MemberRecord r = m.member();
+            out.u8(SET_MEMBER).i64(r.id()).text(r.name()).count(r.peerUrls().size());
+            r.peerUrls().forEach(out::text);
+            out.count(r.clientUrls().size());
+            r.clientUrls().forEach(out::text);
+        } else if (c instanceof Command.RemoveMember m) {
+            out.u8(REMOVE_MEMBER).i64(m.id());
+        }
+        return out.bytes();
+    }
+
+    static Proposal decode(byte[] entry) {
+        Wire.In in = new Wire.In(entry);
+        int version = in.u8();
+        if (version != VERSION) {
+            throw new IllegalStateException("log entry format " + version + " is unknown to this Cairn (it reads "
+                    + VERSION + "); a newer Cairn wrote it: upgrade this server");
+        }
+        long client = in.i64();
+        long seq = in.i64();
+        int tag = in.u8();
+        Command c = switch (tag) {
+            case PUT -> new Command.Put(put(in));
+            case DELETE -> new Command.Delete(delete(in));
+            case TXN -> new Command.Txn(txn(in));
+            case COMPACT -> new Command.Compact(in.i64());
+            case GRANT -> new Command.Grant(in.i64(), in.i64(), in.bool());
+            case REVOKE -> new Command.Revoke(in.i64());
+            case ALARM -> new Command.SetAlarm(Alarm.Type.values()[in.u8()], in.bool());
+            case SET_MEMBER -> new Command.SetMember(member(in));
+            case REMOVE_MEMBER -> new Command.RemoveMember(in.i64());
+            default -> throw new IllegalStateException("unknown command " + tag + " in a log entry of format "
+                    + version);
+        };
+        return new Proposal(client, seq, c);
+    }
+
+    private static MemberRecord member(Wire.In in) {
+        long id = in.i64();
+        String name = in.text();
+        List<String> peers = new ArrayList<>();
+        for (int n = in.count(); n > 0; n--) {
+            peers.add(in.text());
+        }
+        List<String> clients = new ArrayList<>();
+        for (int n = in.count(); n > 0; n--) {
+            clients.add(in.text());
+        }
+        return new MemberRecord(id, name, peers, clients);
+    }
+
+    private static void put(Wire.Out out, PutRequest r) {
+        out.bytes(r.key()).bytes(r.value()).i64(r.lease()).bool(r.prevKv()).bool(r.ignoreValue())
+                .bool(r.ignoreLease());
+    }
+
+    private static PutRequest put(Wire.In in) {
+        return new PutRequest(in.bytes(), in.bytes(), in.i64(), in.bool(), in.bool(), in.bool());
+    }
+
+    private static void delete(Wire.Out out, DeleteRequest r) {
+        out.range(r.range()).bool(r.prevKv());
+    }
+
+    private static DeleteRequest delete(Wire.In in) {
+        return new DeleteRequest(in.range(), in.bool());
+    }
+
+    private static void range(Wire.Out out, RangeRequest r) {
+        out.range(r.range()).i64(r.revision()).i64(r.limit()).u8(r.sortOrder().ordinal())
+                .u8(r.sortTarget().ordinal()).bool(r.serializable()).bool(r.keysOnly()).bool(r.countOnly())
+                .i64(r.minModRevision()).i64(r.maxModRevision()).i64(r.minCreateRevision())
+                .i64(r.maxCreateRevision());
+    }
+
+    private static RangeRequest range(Wire.In in) {
+        return new RangeRequest(in.range(), in.i64(), in.i64(), RangeRequest.SortOrder.values()[in.u8()],
+                RangeRequest.SortTarget.values()[in.u8()], in.bool(), in.bool(), in.bool(), in.i64(), in.i64(),
+                in.i64(), in.i64());
+    }
+
+    private static void txn(Wire.Out out, TxnRequest t) {
+        out.count(t.compares().size());
+        for (Compare c : t.compares()) {
+            out.range(c.range()).u8(c.target().ordinal()).u8(c.result().ordinal()).i64(c.number())
+                    .bytes(c.value());
+        }
+        ops(out, t.success());
+        ops(out, t.failure());
+    }
+
+    private static TxnRequest txn(Wire.In in) {
+        List<Compare> compares = new ArrayList<>();
+        for (int n = in.count(); n > 0; n--) {
+            compares.add(new Compare(in.range(), Compare.Target.values()[in.u8()],
+                    Compare.Result.values()[in.u8()], in.i64(), in.bytes()));
+        }
+        return new TxnRequest(compares, ops(in), ops(in));
+    }
+
+    private static void ops(Wire.Out out, List<Op> ops) {
+        out.count(ops.size());
+        for (Op op : ops) {
+            if (op instanceof Op.Range r) {
+                range(out.u8(OP_RANGE), r.request());
+            } else if (op instanceof Op.Put p) {
+                put(out.u8(OP_PUT), p.request());
+            } else if (op instanceof Op.Delete d) {
+                delete(out.u8(OP_DELETE), d.request());
+            } else if (op instanceof Op.Txn t) {
+                txn(out.u8(OP_TXN), t.request());
+            }
+        }
+    }
+
+    private static List<Op> ops(Wire.In in) {
+        int n = in.count();
+        List<Op> ops = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int tag = in.u8();
+            ops.add(switch (tag) {
+                case OP_RANGE -> new Op.Range(range(in));
+                case OP_PUT -> new Op.Put(put(in));
+                case OP_DELETE -> new Op.Delete(delete(in));
+                case OP_TXN -> new Op.Txn(txn(in));
+                default -> throw new IllegalStateException("unknown txn op " + tag);
+            });
+        }
+        return ops;
+    }
+}

@@ -1,0 +1,640 @@
+package dev.cairn.datastore.raft;
+
+import dev.cairn.datastore.api.Alarm;
+import dev.cairn.datastore.api.ClusterState;
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.DatastoreException;
+import dev.cairn.datastore.api.DeleteRequest;
+import dev.cairn.datastore.api.DeleteResult;
+import dev.cairn.datastore.api.HashResult;
+import dev.cairn.datastore.api.Lease;
+import dev.cairn.datastore.api.Member;
+import dev.cairn.datastore.api.PutRequest;
+import dev.cairn.datastore.api.PutResult;
+import dev.cairn.datastore.api.RangeRequest;
+import dev.cairn.datastore.api.RangeResult;
+import dev.cairn.datastore.api.StoreError;
+import dev.cairn.datastore.api.StoreStatus;
+import dev.cairn.datastore.api.TxnRequest;
+import dev.cairn.datastore.api.TxnResult;
+import dev.cairn.datastore.api.TxnRules;
+import dev.cairn.datastore.api.Watch;
+import dev.cairn.datastore.api.WatchListener;
+import dev.cairn.datastore.api.WatchRequest;
+import dev.cairn.datastore.raft.Command.Proposal;
+import dev.cairn.datastore.spi.BackendSettings;
+import dev.cairn.datastore.sqlite.ReplicaStore;
+import dev.cairn.datastore.sqlite.ReplicaStore.MemberRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded-etcd datastore: a member of a Raft group (Apache Ratis) whose replicas apply the log to the SQLite
+ * MVCC engine.
+ *
+ * <ul>
+ * <li>Writes are accepted on every member and sent to the leader; a write completes once its entry is fsynced in
+ * the logs of a majority, applied, and applied here too (so a following read here sees it). Each carries a request
+ * id, so a retry across a leader change is applied once.</li>
+ * <li>Reads are linearizable (ReadIndex, from the leader lease while it holds) and then local; serializable reads
+ * are local at once. Watches are served from this member's own applied stream.</li>
+ * <li>Leases belong to the leader: keep-alives and time-to-live go to it; expiry is a replicated revoke it proposes;
+ * a new leader gives every lease a fresh deadline.</li>
+ * <li>Without a leader, requests fail at once with {@code etcdserver: no leader}; requests that cannot finish in
+ * the request timeout fail with NO_LEADER or TIMEOUT rather than hang.</li>
+ * </ul>
+ */
+public final class RaftDatastore implements Datastore {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftDatastore.class);
+    public static final String TYPE = "raft";
+
+    private final RaftSettings settings;
+    private final ReplicaStateMachine machine;
+    private final long session;
+    private final AtomicLong seq = new AtomicLong();
+    private final long memberId;
+    private final long clusterId;
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean alarmProposed = new AtomicBoolean();
+    private final AtomicBoolean memberPublished = new AtomicBoolean();
+    private final Object leaderSignal = new Object();
+    private volatile RaftNode node;
+    private volatile boolean closed;
+
+    private RaftDatastore(RaftSettings settings) {
+        this.settings = settings;
+        this.memberId = MemberIds.of(settings.name());
+        this.clusterId = MemberIds.of(RaftNode.GROUP_ID.getUuid().toString());
+        this.session = new SecureRandom().nextLong() | 1;
+        Hooks hooks = new Hooks();
+        this.machine = new ReplicaStateMachine(settings.storeFile(), settings.quotaBytes(), hooks, hooks);
+    }
+
+    /** Opens this server's member of the Raft group in {@code dbDir/etcd} (see {@link RaftSettings#from}). */
+    public static RaftDatastore open(BackendSettings settings) throws Exception {
+        return open(RaftSettings.from(settings));
+    }
+
+    static RaftDatastore open(RaftSettings settings) throws Exception {
+        long start = System.nanoTime();
+        prepareDirectory(settings);
+        RaftDatastore store = new RaftDatastore(settings);
+        store.node = RaftNode.start(settings, store.machine);
+        store.publishMember();
+        LOG.info("raft datastore opened name={} memberId={} revision={} tookMs={}", settings.name(),
+                Long.toHexString(store.memberId), store.currentRevision(), (System.nanoTime() - start) / 1_000_000);
+        return store;
+    }
+
+    private static void prepareDirectory(RaftSettings s) throws IOException {
+        if (!Files.exists(s.dir())) {
+            Files.createDirectories(s.dir());
+            try {
+                Files.setPosixFilePermissions(s.dir(), PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // a non-POSIX file system has its own access control
+            }
+        }
+    }
+
+    /**
+     * Waits until this member knows a leader that can take requests (a leader of its own has applied its first
+     * entry); false when none showed up in time (no quorum yet).
+     */
+    public boolean awaitLeader(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (leaderSignal) {
+            while (!leaderUsable()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                leaderSignal.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+            }
+        }
+        return true;
+    }
+
+    private boolean leaderUsable() {
+        RaftNode n = node;
+        if (n == null || closed) {
+            return false;
+        }
+        RaftPeerId leader = n.leader();
+        if (leader == null) {
+            return false;
+        }
+        return !leader.equals(n.id()) || n.division().getInfo().isLeaderReady();
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** This member's name (its Raft peer id). */
+    public String name() {
+        return settings.name();
+    }
+
+    /** This member's Raft node (tests send raw entries through it). */
+    RaftNode node() {
+        return node;
+    }
+
+    /** This member's etcd member id. */
+    public long memberId() {
+        return memberId;
+    }
+
+    /** Membership changes of the cluster this member belongs to. */
+    public RaftMembership membership() {
+        return new RaftMembership(node, settings.requestTimeout(), this::proposeMember);
+    }
+
+    // ---- writes: through the log ----
+
+    @Override
+    public CompletableFuture<PutResult> put(PutRequest request) {
+        try {
+            TxnRules.checkPut(request);
+        } catch (DatastoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return propose(new Command.Put(request), ReplyCodec::put);
+    }
+
+    @Override
+    public CompletableFuture<DeleteResult> delete(DeleteRequest request) {
+        try {
+            TxnRules.checkDelete(request);
+        } catch (DatastoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return propose(new Command.Delete(request), ReplyCodec::delete);
+    }
+
+    @Override
+    public CompletableFuture<TxnResult> txn(TxnRequest request) {
+        try {
+            TxnRules.checkTxn(request);
+        } catch (DatastoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!request.mayWrite()) {
+            return barrier().thenCompose(v -> store().readTxn(request));
+        }
+        return propose(new Command.Txn(request), ReplyCodec::txn);
+    }
+
+    @Override
+    public CompletableFuture<Long> compact(long revision, boolean physical) {
+        CompletableFuture<Long> recorded = propose(new Command.Compact(revision), ReplyCodec::number);
+        if (!physical) {
+            return recorded;
+        }
+        return recorded.thenCompose(rev -> store().compacted(revision).thenApply(v -> rev));
+    }
+
+    @Override
+    public CompletableFuture<Lease> leaseGrant(long id, long ttlSeconds) {
+        if (ttlSeconds > Lease.MAX_TTL) {
+            return CompletableFuture.failedFuture(StoreError.LEASE_TTL_TOO_LARGE.exception());
+        }
+        boolean picked = id == 0;
+        long leaseId = picked ? ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE) : id;
+        return propose(new Command.Grant(leaseId, ttlSeconds, picked), ReplyCodec::lease);
+    }
+
+    @Override
+    public CompletableFuture<Long> leaseRevoke(long id) {
+        return propose(new Command.Revoke(id), ReplyCodec::number);
+    }
+
+    @Override
+    public void disarm(Alarm.Type type) {
+        try {
+            propose(new Command.SetAlarm(type, false), reply -> {
+                ReplyCodec.done(reply);
+                return null;
+            }).join();
+        } catch (CompletionException e) {
+            throw DatastoreException.of(e);
+        }
+        LOG.info("alarm disarmed alarm={}", type);
+    }
+
+    /** Proposes a command whose reply carries no result (members, alarms). */
+    private CompletableFuture<Void> proposeMember(Command c) {
+        return propose(c, reply -> {
+            ReplyCodec.done(reply);
+            return null;
+        });
+    }
+
+    /**
+     * Proposes a command with a fresh request id and decodes the reply once the entry is also applied here (bounded
+     * by the request timeout, after which the reply is returned anyway).
+     */
+    private <T> CompletableFuture<T> propose(Command command, Function<byte[], T> decode) {
+        if (closed) {
+            return CompletableFuture.failedFuture(StoreError.STOPPED.exception());
+        }
+        RaftNode n = node;
+        if (n == null || n.leader() == null) {
+            return CompletableFuture.failedFuture(StoreError.NO_LEADER.exception());
+        }
+        byte[] entry = CommandCodec.encode(new Proposal(session, seq.incrementAndGet(), command));
+        CompletableFuture<T> result = new CompletableFuture<>();
+        pending.add(result);
+        result.whenComplete((v, f) -> pending.remove(result));
+        n.write(entry).whenComplete((reply, failure) -> {
+            if (failure != null || !reply.isSuccess()) {
+                result.completeExceptionally(RaftErrors.of(failure != null ? failure : reply.getException()));
+                return;
+            }
+            byte[] bytes = reply.getMessage().getContent().toByteArray();
+            machine.appliedIndex().await(reply.getLogIndex())
+                    .completeOnTimeout(null, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((applied, notApplied) -> {
+                        try {
+                            result.complete(decode.apply(bytes));
+                        } catch (RuntimeException e) {
+                            result.completeExceptionally(DatastoreException.of(e));
+                        }
+                    });
+        });
+        return result;
+    }
+
+    // ---- reads: linearizable unless serializable, then local ----
+
+    @Override
+    public CompletableFuture<RangeResult> range(RangeRequest request) {
+        try {
+            TxnRules.checkRange(request);
+        } catch (DatastoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (request.serializable()) {
+            return local(() -> store().range(request));
+        }
+        return barrier().thenCompose(v -> store().range(request));
+    }
+
+    /**
+     * Completes once this member has applied everything committed when the read began (ReadIndex, confirmed by the
+     * leader or its lease); fails with NO_LEADER at once when no leader is known.
+     */
+    private CompletableFuture<Void> barrier() {
+        if (closed) {
+            return CompletableFuture.failedFuture(StoreError.STOPPED.exception());
+        }
+        RaftNode n = node;
+        if (n == null || n.leader() == null) {
+            return CompletableFuture.failedFuture(StoreError.NO_LEADER.exception());
+        }
+        CompletableFuture<RaftClientReply> read = n.isServing() ? n.readHere(Query.BARRIER.encode())
+                : n.readAtLeader(Query.BARRIER.encode());
+        return read.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(reply -> {
+                    if (!reply.isSuccess()) {
+                        throw RaftErrors.of(reply.getException());
+                    }
+                    ReplyCodec.done(reply.getMessage().getContent().toByteArray());
+                    if (n.isServing()) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    // the leader answered after its ReadIndex: apply here up to what it had committed then
+                    return machine.appliedIndex().await(RaftNode.leaderCommitIndex(reply))
+                            .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                })
+                .handle((v, failure) -> {
+                    if (failure != null) {
+                        throw RaftErrors.of(failure);
+                    }
+                    return null;
+                });
+    }
+
+    private <T> CompletableFuture<T> local(java.util.function.Supplier<CompletableFuture<T>> read) {
+        if (closed) {
+            return CompletableFuture.failedFuture(StoreError.STOPPED.exception());
+        }
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(DatastoreException.of(e));
+        }
+    }
+
+    @Override
+    public Watch watch(WatchRequest request, WatchListener listener) {
+        ReplicaStore s = machine.currentStore();
+        if (closed || s == null) {
+            listener.onCancelled(0, StoreError.STOPPED.message());
+            return new Watch() {
+                @Override
+                public void requestProgress() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+        return s.watch(request, listener);
+    }
+
+    // ---- leases: the leader's deadlines ----
+
+    @Override
+    public CompletableFuture<Long> leaseKeepAlive(long id) {
+        return askLeader(new Query(Query.Kind.KEEP_ALIVE, id), s -> s.leaseKeepAlive(id), ReplyCodec::number);
+    }
+
+    @Override
+    public CompletableFuture<Lease> leaseTimeToLive(long id, boolean withKeys) {
+        CompletableFuture<Lease> remaining = askLeader(new Query(Query.Kind.TIME_TO_LIVE, id),
+                s -> s.leaseTimeToLive(id, false), ReplyCodec::lease);
+        return remaining.thenCompose(lease -> {
+            if (lease.ttl() < 0 || !withKeys) {
+                return CompletableFuture.completedFuture(lease.ttl() < 0 ? Lease.notFound(id) : lease);
+            }
+            return barrier().thenCompose(v -> store().leaseTimeToLive(id, true))
+                    .thenApply(local -> new Lease(id, lease.ttl(), lease.grantedTtl(), local.keys()));
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<Long>> leases() {
+        return barrier().thenCompose(v -> store().leases());
+    }
+
+    /** A lease call answered by the leader: here when this member leads, else a query to the leader. */
+    private <T> CompletableFuture<T> askLeader(Query query, Function<ReplicaStore, CompletableFuture<T>> here,
+            Function<byte[], T> decode) {
+        if (closed) {
+            return CompletableFuture.failedFuture(StoreError.STOPPED.exception());
+        }
+        RaftNode n = node;
+        RaftPeerId leader = n == null ? null : n.leader();
+        if (leader == null) {
+            return CompletableFuture.failedFuture(StoreError.NO_LEADER.exception());
+        }
+        if (leader.equals(n.id())) {
+            return local(() -> here.apply(store()));
+        }
+        return n.query(query.encode(), leader).handle((reply, failure) -> {
+            if (failure != null) {
+                throw RaftErrors.of(failure);
+            }
+            if (!reply.isSuccess()) {
+                throw RaftErrors.of(reply.getException());
+            }
+            try {
+                return decode.apply(reply.getMessage().getContent().toByteArray());
+            } catch (DatastoreException e) {
+                // the member asked stopped leading on the way
+                throw e.error() == StoreError.NOT_LEADER ? StoreError.LEADER_CHANGED.exception() : e;
+            }
+        });
+    }
+
+    // ---- status and maintenance: this member ----
+
+    @Override
+    public long currentRevision() {
+        ReplicaStore s = machine.currentStore();
+        return s == null ? 1 : s.currentRevision();
+    }
+
+    @Override
+    public StoreStatus status() {
+        checkOpen();
+        return store().status();
+    }
+
+    @Override
+    public ClusterState cluster() {
+        checkOpen();
+        RaftServer.Division d = node.division();
+        DivisionInfo info = d.getInfo();
+        RaftConfiguration conf = d.getRaftConf();
+        Map<Long, MemberRecord> records = new HashMap<>();
+        for (MemberRecord r : store().members()) {
+            records.put(r.id(), r);
+        }
+        List<Member> members = new ArrayList<>();
+        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.FOLLOWER)) {
+            members.add(member(p, false, records));
+        }
+        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
+            members.add(member(p, true, records));
+        }
+        RaftPeerId leader = info.getLeaderId();
+        long committed = Math.max(1, d.getRaftLog().getLastCommittedIndex());
+        long applied = Math.min(committed, Math.max(0, info.getLastAppliedIndex()));
+        boolean learner = conf.getCurrentPeers(RaftPeerRole.LISTENER).stream()
+                .anyMatch(p -> p.getId().equals(node.id()));
+        return new ClusterState(clusterId, memberId, leader == null ? 0 : MemberIds.of(leader.toString()),
+                info.getCurrentTerm(), committed, applied, learner, members);
+    }
+
+    private static Member member(RaftPeer p, boolean learner, Map<Long, MemberRecord> records) {
+        long id = MemberIds.of(p.getId().toString());
+        MemberRecord r = records.get(id);
+        if (r == null) {
+            return new Member(id, "", List.of("https://" + p.getAddress()), List.of(), learner);
+        }
+        return new Member(id, r.name(), r.peerUrls(), r.clientUrls(), learner);
+    }
+
+    @Override
+    public List<Alarm> alarms() {
+        checkOpen();
+        return store().alarms(memberId);
+    }
+
+    @Override
+    public CompletableFuture<Void> defragment() {
+        return local(() -> store().defragment());
+    }
+
+    @Override
+    public CompletableFuture<HashResult> hashKV(long revision) {
+        return local(() -> store().hashKV(revision));
+    }
+
+    @Override
+    public CompletableFuture<Long> snapshot(OutputStream out) {
+        return local(() -> store().snapshot(out));
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        long start = System.nanoTime();
+        for (CompletableFuture<?> f : List.copyOf(pending)) {
+            f.completeExceptionally(StoreError.STOPPED.exception());
+        }
+        RaftNode n = node;
+        if (n != null) {
+            n.close();
+        }
+        synchronized (leaderSignal) {
+            leaderSignal.notifyAll();
+        }
+        LOG.info("raft datastore closed name={} tookMs={}", settings.name(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private ReplicaStore store() {
+        return machine.store();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw StoreError.STOPPED.exception();
+        }
+    }
+
+    /** This member's name and URLs, proposed once a leader is known if the stored record differs. */
+    private void publishMember() {
+        ReplicaStore s = machine.currentStore();
+        if (s == null || closed || !memberPublished.compareAndSet(false, true)) {
+            return;
+        }
+        MemberRecord mine = new MemberRecord(memberId, settings.name(), settings.peerUrls(), settings.clientUrls());
+        if (s.members().contains(mine)) {
+            return;
+        }
+        proposeMember(new Command.SetMember(mine)).whenComplete((v, failure) -> {
+            if (failure != null) {
+                // no leader yet, or it changed: try again shortly (leader events also retry)
+                memberPublished.set(false);
+                LOG.debug("member record not published yet name={} cause=\"{}\"", settings.name(),
+                        failure.getMessage());
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::publishMember);
+            } else {
+                LOG.info("member published name={} memberId={} peerUrls={} clientUrls={}", settings.name(),
+                        Long.toHexString(memberId), settings.peerUrls(), settings.clientUrls());
+            }
+        });
+    }
+
+    /** The state machine's and the store's callbacks. */
+    private final class Hooks implements ReplicaStateMachine.Listener, ReplicaStore.Events {
+        @Override
+        public void storeOpened(ReplicaStore store) {
+            signalLeader();
+        }
+
+        @Override
+        public void leaderChanged(RaftPeerId leader) {
+            LOG.info("raft leader changed member={} leader={}", settings.name(), leader);
+            signalLeader();
+            if (leader != null && !leader.toString().equals(settings.name())) {
+                CompletableFuture.runAsync(RaftDatastore.this::publishMember);
+            }
+        }
+
+        @Override
+        public void leaderReady() {
+            LOG.info("raft leader ready member={}", settings.name());
+            signalLeader();
+            CompletableFuture.runAsync(RaftDatastore.this::publishMember);
+        }
+
+        @Override
+        public void configurationChanged(RaftConfigurationProto conf, long index) {
+            int voters = conf.getPeersCount();
+            int learners = conf.getListenersCount();
+            int quorum = voters / 2 + 1;
+            int tolerated = voters - quorum;
+            LOG.info("raft membership changed member={} index={} voters={} learners={} quorum={}"
+                    + " failuresTolerated={}", settings.name(), index, voters, learners, quorum, tolerated);
+            if (voters % 2 == 0) {
+                LOG.warn("raft membership has an even number of voters voters={} failuresTolerated={}"
+                        + " advice=\"add or remove one voter: {} voters tolerate no more failures than {}\"", voters,
+                        tolerated, voters, voters - 1);
+            }
+            RaftNode n = node;
+            if (n != null && !closed) {
+                CompletableFuture.runAsync(n::refreshClient);
+            }
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            LOG.error("replica store failed member={} cause=\"{}\" action=\"stopping this Raft member; restart the"
+                    + " server to recover the store from its log\"", settings.name(), cause.toString(), cause);
+            RaftNode n = node;
+            if (n != null) {
+                CompletableFuture.runAsync(() -> n.division().close());
+            }
+        }
+
+        @Override
+        public void leasesExpired(List<Long> ids) {
+            ReplicaStore s = machine.currentStore();
+            for (long id : ids) {
+                propose(new Command.Revoke(id), ReplyCodec::number).whenComplete((rev, failure) -> {
+                    if (failure == null) {
+                        LOG.debug("lease expired id={} revision={}", id, rev);
+                    } else if (DatastoreException.of(failure).error() != StoreError.LEASE_NOT_FOUND && s != null) {
+                        s.expiryFailed(id);
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void spaceExceeded(long dbSize) {
+            if (!alarmProposed.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.warn("alarm raised alarm=NOSPACE member={} dbSize={} quotaBytes={} action=\"compact, defragment and"
+                    + " disarm, or raise --quota-backend-bytes\"", settings.name(), dbSize, settings.quotaBytes());
+            proposeMember(new Command.SetAlarm(Alarm.Type.NOSPACE, true))
+                    .whenComplete((v, failure) -> alarmProposed.set(false));
+        }
+
+        private void signalLeader() {
+            synchronized (leaderSignal) {
+                leaderSignal.notifyAll();
+            }
+        }
+    }
+}

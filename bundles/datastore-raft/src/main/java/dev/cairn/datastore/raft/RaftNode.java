@@ -1,0 +1,323 @@
+package dev.cairn.datastore.raft;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.ExponentialBackoffRetry;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This server's member of the Raft group: the Ratis server (peer port), and the client that sends writes to the
+ * leader whoever it is. Every Ratis call runs with the bundle's context class loader ({@link Tccl}).
+ */
+final class RaftNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
+    /** One group per cluster; its id names the storage directory, so it never changes. */
+    static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
+            UUID.nameUUIDFromBytes("cairn-etcd".getBytes(StandardCharsets.UTF_8)));
+
+    private final RaftSettings settings;
+    private final RaftPeer self;
+    private final Parameters parameters;
+    private final RaftProperties clientProperties;
+    private final RaftServer server;
+    private final ClientId localReads = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private volatile RaftClient client;
+    private volatile List<RaftPeer> clientPeers = List.of();
+
+    private RaftNode(RaftSettings settings, RaftPeer self, Parameters parameters, RaftProperties clientProperties,
+            RaftServer server) {
+        this.settings = settings;
+        this.self = self;
+        this.parameters = parameters;
+        this.clientProperties = clientProperties;
+        this.server = server;
+    }
+
+    /**
+     * Starts the server. Without Raft storage it founds a one-member group (or, joining, waits for a
+     * configuration from the leader); with storage, the persisted configuration counts.
+     */
+    static RaftNode start(RaftSettings s, ReplicaStateMachine stateMachine) throws Exception {
+        return Tccl.call(() -> {
+            ExitGuard.install();
+            RaftPeer self = RaftPeer.newBuilder().setId(s.name()).setAddress(s.address()).build();
+            Parameters parameters = new Parameters();
+            if (s.tls() != null) {
+                GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(s.tls().key().toFile(),
+                        s.tls().cert().toFile(), s.tls().ca().toFile(), true));
+            }
+            boolean initialized = Files.isDirectory(s.raftDir().resolve(GROUP_ID.getUuid().toString()));
+            RaftGroup group = initialized || s.join() ? RaftGroup.valueOf(GROUP_ID)
+                    : RaftGroup.valueOf(GROUP_ID, self);
+            RaftServer server = RaftServer.newBuilder().setServerId(self.getId()).setGroup(group)
+                    .setProperties(serverProperties(s)).setParameters(parameters).setStateMachine(stateMachine)
+                    .setOption(RaftStorage.StartupOption.RECOVER).build();
+            try {
+                server.start();
+            } catch (Exception e) { // with system exit disabled, Ratis throws ExitUtils.ExitException
+                closeQuietly(server);
+                throw new IllegalStateException("cannot start the Raft member " + s.name() + " on peer port "
+                        + s.peerPort() + " (" + s.bindHost() + "): " + e.getMessage() + "; check that no other"
+                        + " process uses the peer port and that the data dir " + s.dir() + " is writable", e);
+            }
+            RaftNode node = new RaftNode(s, self, parameters, clientProperties(s), server);
+            node.refreshClient();
+            LOG.info("raft member started name={} address={} bind={} dir={} founded={} joining={} tls={}",
+                    s.name(), s.address(), s.bindHost(), s.raftDir(), !initialized && !s.join(),
+                    !initialized && s.join(), s.tls() != null);
+            return node;
+        });
+    }
+
+    private static RaftProperties serverProperties(RaftSettings s) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        RaftServerConfigKeys.setStorageDir(p, List.of(s.raftDir().toFile()));
+        RaftServerConfigKeys.setRemovedGroupsDir(p, s.dir().resolve("removed-groups").toFile());
+        GrpcConfigKeys.Server.setHost(p, s.bindHost().isEmpty() ? "0.0.0.0" : s.bindHost());
+        GrpcConfigKeys.Server.setPort(p, s.peerPort());
+        // reads: ReadIndex, answered from the leader lease while it holds
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
+        RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(s.requestTimeout().toMillis(),
+                TimeUnit.MILLISECONDS));
+        TimeDuration min = TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS);
+        TimeDuration max = TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, min);
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, max);
+        // a new or restarted server should not sit out a whole election timeout before its first election
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
+        // durability: an entry counts as written only once fsynced (never Ratis's unsafe flush)
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+        // keep the commit-index entry Ratis appends after each commit: it costs a log write, but it is what tells
+        // followers at once that an entry committed (without it they learn it from the next heartbeat, up to
+        // electionMin / 2 later), and a write forwarded by a follower completes only once applied there
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, true);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.segmentBytes()));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(s.segmentBytes(),
+                4L * 1024 * 1024)));
+        // snapshots: automatic, bounded, and the log purged up to them even if a follower is down (it gets the
+        // snapshot when it comes back)
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, s.snapshotEvery()));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, s.snapshotsKept());
+        // no snapshot at every stop: the store keeps its applied position, so a restart replays only the log after
+        // it, and a snapshot copies the whole store file
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, s.snapshotEvery()));
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        return p;
+    }
+
+    private static RaftProperties clientProperties(RaftSettings s) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(
+                Math.max(1000, s.requestTimeout().toMillis() / 2), TimeUnit.MILLISECONDS));
+        return p;
+    }
+
+    /** Bounded retries: a request fails (and the caller answers NO_LEADER or TIMEOUT) instead of hanging. */
+    private RetryPolicy retryPolicy() {
+        RetryPolicy backoff = ExponentialBackoffRetry.newBuilder()
+                .setBaseSleepTime(TimeDuration.valueOf(50, TimeUnit.MILLISECONDS))
+                .setMaxSleepTime(TimeDuration.valueOf(1, TimeUnit.SECONDS)).setMaxAttempts(100).build();
+        TimeDuration deadline = TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return RequestTypeDependentRetryPolicy.newBuilder().setRetryPolicy(TypeCase.WRITE, backoff)
+                .setRetryPolicy(TypeCase.READ, backoff).setTimeout(TypeCase.WRITE, deadline)
+                .setTimeout(TypeCase.READ, deadline).build();
+    }
+
+    RaftPeerId id() {
+        return self.getId();
+    }
+
+    RaftPeer peer() {
+        return self;
+    }
+
+    RaftServer.Division division() {
+        try {
+            return server.getDivision(GROUP_ID);
+        } catch (IOException e) {
+            throw new IllegalStateException("the Raft group is not running on this server: " + e.getMessage(), e);
+        }
+    }
+
+    /** The leader this server knows of, or null. */
+    RaftPeerId leader() {
+        try {
+            return division().getInfo().getLeaderId();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    boolean isLeader() {
+        try {
+            return division().getInfo().isLeader();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    RaftClient client() {
+        return client;
+    }
+
+    /**
+     * Points the client at the current configuration's members. Called at start and after every configuration
+     * change; the previous client is closed once its requests had time to finish.
+     */
+    synchronized void refreshClient() {
+        List<RaftPeer> peers = List.copyOf(division().getGroup().getPeers());
+        if (peers.isEmpty()) {
+            peers = List.of(self);
+        }
+        if (client != null && peers.equals(clientPeers)) {
+            return;
+        }
+        RaftClient old = client;
+        List<RaftPeer> current = peers;
+        client = Tccl.get(() -> RaftClient.newBuilder().setProperties(clientProperties).setParameters(parameters)
+                .setRaftGroup(RaftGroup.valueOf(GROUP_ID, current)).setLeaderId(leader())
+                .setRetryPolicy(retryPolicy()).build());
+        clientPeers = current;
+        if (old != null) {
+            CompletableFuture.delayedExecutor(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+                    .execute(() -> closeQuietly(old));
+        }
+    }
+
+    /** Sends a write (a log entry) to the leader through the client, with bounded retries. */
+    CompletableFuture<RaftClientReply> write(byte[] entry) {
+        return Tccl.get(() -> client.async().send(Message.valueOf(ByteString.copyFrom(entry))));
+    }
+
+    /** Sends a query to one server (the leader, for lease calls); no ordering with this client's writes. */
+    CompletableFuture<RaftClientReply> query(byte[] query, RaftPeerId target) {
+        return Tccl.get(() -> client.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(query)),
+                target));
+    }
+
+    /**
+     * True when this server takes client requests itself. A learner does not: Ratis leaves a listener in its
+     * "initializing" state, so its reads go to the leader ({@link #readAtLeader}).
+     */
+    boolean isServing() {
+        try {
+            return division().getInfo().getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.RUNNING;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A read-only query answered by the leader after its ReadIndex; see {@link #leaderCommitIndex}. */
+    CompletableFuture<RaftClientReply> readAtLeader(byte[] query) {
+        RaftPeerId leader = leader();
+        return Tccl.get(() -> client.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(query)),
+                leader));
+    }
+
+    /** The commit index the replying leader reported with its reply (an upper bound of its read index). */
+    static long leaderCommitIndex(RaftClientReply reply) {
+        long index = reply.getLogIndex();
+        for (var info : reply.getCommitInfos()) {
+            if (info.getServer().getId().equals(reply.getServerId().toByteString())) {
+                index = Math.max(index, info.getCommitIndex());
+            }
+        }
+        return index;
+    }
+
+    /**
+     * A linearizable read on this very server, in-process: the leader confirms the read index (from its lease
+     * while it holds), this server waits until it has applied that index, then answers the query.
+     */
+    CompletableFuture<RaftClientReply> readHere(byte[] query) {
+        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localReads).setServerId(self.getId())
+                .setGroupId(GROUP_ID).setCallId(callIds.incrementAndGet())
+                .setMessage(Message.valueOf(ByteString.copyFrom(query)))
+                .setType(RaftClientRequest.readRequestType()).build();
+        return Tccl.get(() -> server.submitClientRequestAsync(request));
+    }
+
+    @Override
+    public void close() {
+        long start = System.nanoTime();
+        closeQuietly(client);
+        long clientMs = (System.nanoTime() - start) / 1_000_000;
+        try {
+            Tccl.call(() -> {
+                server.close();
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.warn("raft server close failed name={} cause=\"{}\"", settings.name(), e.toString());
+        }
+        LOG.info("raft member closed name={} clientCloseMs={} tookMs={}", settings.name(), clientMs,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static void closeQuietly(RaftServer s) {
+        try {
+            s.close();
+        } catch (Exception e) {
+            LOG.debug("raft server close after a failed start failed cause=\"{}\"", e.toString());
+        }
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            Tccl.call(() -> {
+                c.close();
+                return null;
+            });
+        } catch (Exception e) {
+            if (!(e instanceof CompletionException)) {
+                LOG.debug("raft client close failed cause=\"{}\"", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package dev.cairn.datastore.raft;
+
+import dev.cairn.datastore.api.DatastoreException;
+import dev.cairn.datastore.api.StoreError;
+import dev.cairn.datastore.raft.Command.Proposal;
+import dev.cairn.datastore.sqlite.ReplicaStore;
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MVCC state machine: applies the log, in order, to this server's {@link ReplicaStore} (the SQLite engine),
+ * which records the applied position in the same transaction as the data. Snapshots are consistent copies of the
+ * store file, fsynced up to their index first; an installed snapshot replaces the store file.
+ *
+ * <p>The store file lives outside Ratis's {@code sm/} directory (which an install replaces wholesale); {@code sm/}
+ * holds only the snapshot copies.
+ */
+final class ReplicaStateMachine extends BaseStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaStateMachine.class);
+
+    /** What the datastore hears from the state machine. */
+    interface Listener {
+        /** A store was opened (at start, or after a snapshot replaced the previous one, whose watches ended). */
+        void storeOpened(ReplicaStore store);
+
+        void leaderChanged(RaftPeerId leader);
+
+        /** This server leads and has applied its own first entry: it owns the lease deadlines now. */
+        void leaderReady();
+
+        void configurationChanged(RaftConfigurationProto conf, long index);
+
+        /** The store failed to apply an entry; the server must stop (it recovers from its log on restart). */
+        void failed(Throwable cause);
+    }
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final Path storeFile;
+    private final long quotaBytes;
+    private final ReplicaStore.Events events;
+    private final Listener listener;
+    private final AppliedIndex applied = new AppliedIndex();
+    private volatile ReplicaStore store;
+    private volatile RaftPeerId self;
+
+    ReplicaStateMachine(Path storeFile, long quotaBytes, ReplicaStore.Events events, Listener listener) {
+        this.storeFile = storeFile;
+        this.quotaBytes = quotaBytes;
+        this.events = events;
+        this.listener = listener;
+    }
+
+    ReplicaStore store() {
+        ReplicaStore s = store;
+        if (s == null) {
+            throw StoreError.STOPPED.exception();
+        }
+        return s;
+    }
+
+    /** The store, or null while none is open (closed, or being replaced by a snapshot). */
+    ReplicaStore currentStore() {
+        return store;
+    }
+
+    AppliedIndex appliedIndex() {
+        return applied;
+    }
+
+    @Override
+    public SimpleStateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            self = server.getId();
+            storage.init(raftStorage);
+            openStore(storage.loadLatestSnapshot());
+        });
+    }
+
+    /**
+     * Opens the store file; when it is missing or older than the latest snapshot (lost, or never written after an
+     * install), the snapshot's copy replaces it first.
+     */
+    private void openStore(SingleFileSnapshotInfo snapshot) throws IOException {
+        ReplicaStore opened = null;
+        if (Files.exists(storeFile)) {
+            opened = ReplicaStore.open(storeFile, quotaBytes, events);
+            if (snapshot != null && opened.applied().index() < snapshot.getIndex()) {
+                LOG.warn("replica store behind its snapshot file={} applied={} snapshot={} action=\"restoring the"
+                        + " snapshot\"", storeFile, opened.applied().index(), snapshot.getIndex());
+                opened.close();
+                opened = null;
+            }
+        }
+        if (opened == null) {
+            if (snapshot != null) {
+                restore(snapshot.getFile().getPath());
+            }
+            opened = ReplicaStore.open(storeFile, quotaBytes, events);
+        }
+        ReplicaStore.Position p = opened.applied();
+        TermIndex at = TermIndex.valueOf(p.term(), p.index());
+        setLastAppliedTermIndex(p.index() > 0 ? at : null);
+        applied.reset(p.index());
+        store = opened;
+        LOG.info("replica store opened file={} appliedTerm={} appliedIndex={} revision={}", storeFile, p.term(),
+                p.index(), opened.currentRevision());
+        listener.storeOpened(opened);
+    }
+
+    /** Replaces the store file with a snapshot copy (the old file and its WAL go). */
+    private void restore(Path snapshotFile) throws IOException {
+        long start = System.nanoTime();
+        for (String suffix : List.of("-wal", "-shm", "")) {
+            Files.deleteIfExists(storeFile.resolveSibling(storeFile.getFileName() + suffix));
+        }
+        Path tmp = storeFile.resolveSibling(storeFile.getFileName() + ".restore.tmp");
+        Files.copy(snapshotFile, tmp, StandardCopyOption.REPLACE_EXISTING);
+        fsync(tmp);
+        Files.move(tmp, storeFile, StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("replica store restored from snapshot file={} snapshot={} bytes={} tookMs={}", storeFile,
+                snapshotFile.getFileName(), Files.size(storeFile), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        long term = entry.getTerm();
+        long index = entry.getIndex();
+        Proposal proposal;
+        try {
+            proposal = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        } catch (RuntimeException e) {
+            listener.failed(e);
+            return CompletableFuture.failedFuture(e);
+        }
+        applied.submitted(index);
+        return store().apply(term, index, writes -> CommandApplier.apply(proposal, writes))
+                .handle((reply, failure) -> {
+                    if (failure != null) {
+                        listener.failed(failure);
+                        throw new IllegalStateException("entry " + index + " not applied", failure);
+                    }
+                    updateLastAppliedTermIndex(term, index);
+                    applied.applied(index);
+                    return Message.valueOf(ByteString.copyFrom(reply));
+                });
+    }
+
+    /** Configuration and leader entries: recorded in the store in log order, after the entries before them. */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        ReplicaStore s = store;
+        if (s == null) {
+            updateLastAppliedTermIndex(term, index);
+            return;
+        }
+        applied.submitted(index);
+        s.markApplied(term, index, false).whenComplete((p, failure) -> {
+            if (failure != null) {
+                listener.failed(failure);
+                return;
+            }
+            updateLastAppliedTermIndex(term, index);
+            applied.applied(index);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        Query q;
+        try {
+            q = Query.decode(request.getContent().toByteArray());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        // every entry up to the read index has been handed to the store; wait until it has applied them
+        return applied.awaitSubmitted().thenCompose(done -> answer(q))
+                .thenApply(reply -> Message.valueOf(ByteString.copyFrom(reply)));
+    }
+
+    private CompletableFuture<byte[]> answer(Query q) {
+        if (q.kind() == Query.Kind.BARRIER) {
+            return CompletableFuture.completedFuture(ReplyCodec.ok(null));
+        }
+        if (!isLeader()) {
+            return CompletableFuture.completedFuture(ReplyCodec.error(StoreError.NOT_LEADER.exception()));
+        }
+        CompletableFuture<?> result = q.kind() == Query.Kind.KEEP_ALIVE ? store().leaseKeepAlive(q.lease())
+                : store().leaseTimeToLive(q.lease(), false);
+        return result.handle((value, failure) -> failure == null ? ReplyCodec.ok(value)
+                : ReplyCodec.error(DatastoreException.of(failure)));
+    }
+
+    private boolean isLeader() {
+        try {
+            return getServer().get().getDivision(getGroupId()).getInfo().isLeader();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /**
+     * A snapshot at the last applied entry: the store is fsynced up to it (the log before it may be purged), then
+     * copied consistently beside the other snapshots, with its MD5.
+     */
+    @Override
+    public long takeSnapshot() throws IOException {
+        long start = System.nanoTime();
+        ReplicaStore s = store();
+        s.markApplied(0, 0, true).join();
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null) {
+            return -1;
+        }
+        Path dir = storage.getSnapshotFile(last.getTerm(), last.getIndex()).toPath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("copy-" + System.nanoTime() + ".tmp");
+        ReplicaStore.Position p;
+        try {
+            p = s.copyTo(tmp);
+            fsync(tmp);
+        } catch (RuntimeException | IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e instanceof IOException io ? io : new IOException("snapshot copy failed: " + e.getMessage(), e);
+        }
+        if (p.index() != last.getIndex()) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("snapshot copy is at index " + p.index() + ", expected " + last.getIndex());
+        }
+        File target = storage.getSnapshotFile(p.term(), p.index());
+        Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        var md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
+        LOG.info("snapshot taken term={} index={} revision={} bytes={} tookMs={}", p.term(), p.index(),
+                s.currentRevision(), target.length(), (System.nanoTime() - start) / 1_000_000);
+        return p.index();
+    }
+
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** After a snapshot was installed from the leader: its copy replaces the store, which opens again. */
+    @Override
+    public void reinitialize() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        ReplicaStore old = store;
+        store = null;
+        if (old != null) {
+            old.close();
+        }
+        if (snapshot != null) {
+            restore(snapshot.getFile().getPath());
+        }
+        openStore(null);
+        if (snapshot != null) {
+            setLastAppliedTermIndex(snapshot.getTermIndex());
+            applied.reset(snapshot.getIndex());
+            LOG.info("snapshot installed term={} index={} revision={}", snapshot.getTerm(), snapshot.getIndex(),
+                    store().currentRevision());
+        }
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId leader) {
+        ReplicaStore s = store;
+        if (s != null && !member.getPeerId().equals(leader)) {
+            s.ownLeases(false);
+        }
+        listener.leaderChanged(leader);
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        ReplicaStore s = store;
+        if (s != null) {
+            s.ownLeases(true);
+        }
+        listener.leaderReady();
+    }
+
+    @Override
+    public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto conf) {
+        listener.configurationChanged(conf, index);
+    }
+
+    @Override
+    public void close() throws IOException {
+        ReplicaStore s = store;
+        store = null;
+        applied.fail(StoreError.STOPPED.exception());
+        if (s != null) {
+            s.close();
+        }
+        super.close();
+    }
+
+    RaftPeerId self() {
+        return self;
+    }
+
+    private static void fsync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+}

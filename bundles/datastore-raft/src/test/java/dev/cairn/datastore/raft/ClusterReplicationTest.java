@@ -1,0 +1,197 @@
+package dev.cairn.datastore.raft;
+
+import static dev.cairn.datastore.raft.ClusterCalls.assertFails;
+import static dev.cairn.datastore.raft.ClusterCalls.follower;
+import static dev.cairn.datastore.raft.ClusterCalls.get;
+import static dev.cairn.datastore.raft.ClusterCalls.memberNamed;
+import static dev.cairn.datastore.raft.ClusterCalls.put;
+import static dev.cairn.datastore.raft.ClusterCalls.read;
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.cairn.datastore.api.Bytes;
+import dev.cairn.datastore.api.ClusterState;
+import dev.cairn.datastore.api.DatastoreException;
+import dev.cairn.datastore.api.KeyRange;
+import dev.cairn.datastore.api.KeyValue;
+import dev.cairn.datastore.api.Member;
+import dev.cairn.datastore.api.PutRequest;
+import dev.cairn.datastore.api.RangeRequest;
+import dev.cairn.datastore.api.StoreError;
+import dev.cairn.datastore.raft.Command.Proposal;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Three members in one JVM on 127.0.0.11-13: replication, forwarding, failover, no quorum, restart, retries. */
+public class ClusterReplicationTest {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterReplicationTest.class);
+
+    @Rule
+    public final TemporaryFolder dirs = new TemporaryFolder();
+
+    @Test
+    public void aWriteOnAnyMemberIsReadLinearizablyOnEveryMemberWithEqualHashes() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
+            int leader = c.awaitLeaderIndex();
+            RaftDatastore follower = c.member(follower(c, leader));
+            long revision = get(follower.put(put("from-follower", "1"))).revision();
+            assertEquals("the forwarded write got the next revision", 2, revision);
+            long leaderRevision = get(c.member(leader).put(put("from-leader", "2"))).revision();
+            assertEquals(3, leaderRevision);
+            for (int i = 0; i < c.size(); i++) {
+                RaftDatastore m = c.member(i);
+                assertArrayEquals("member " + i, Bytes.utf8("1"), read(m, "from-follower").value());
+                assertArrayEquals("member " + i, Bytes.utf8("2"), read(m, "from-leader").value());
+                assertEquals(3, m.currentRevision());
+            }
+            long hash = get(c.member(0).hashKV(3)).hash();
+            for (int i = 1; i < c.size(); i++) {
+                assertEquals("HashKV of member " + i, hash, get(c.member(i).hashKV(3)).hash());
+            }
+            ClusterState state = c.member(leader).cluster();
+            assertEquals(3, state.members().size());
+            assertEquals(c.member(leader).memberId(), state.leaderId());
+            for (Member m : state.members()) {
+                assertFalse(m.learner());
+                assertTrue("member " + m + " has a name", m.name().startsWith("m"));
+                assertEquals(1, m.clientUrls().size());
+            }
+            measurePutLatency(c, leader);
+        }
+    }
+
+    /** Sequential puts on the leader and on a follower: the figures the report quotes (not asserted). */
+    private static void measurePutLatency(TestCluster c, int leader) throws Exception {
+        for (int who : new int[] {leader, follower(c, leader)}) {
+            RaftDatastore m = c.member(who);
+            for (int i = 0; i < 50; i++) {
+                get(m.put(put("warm" + i, "v")));
+            }
+            int n = 300;
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                get(m.put(put("lat" + i, "v")));
+            }
+            double ms = (System.nanoTime() - start) / 1e6 / n;
+            LOG.warn("measured 3-member in-process put latency on the {}: {} ms/op over {} sequential puts",
+                    who == leader ? "leader" : "follower", String.format("%.2f", ms), n);
+        }
+    }
+
+    @Test
+    public void afterTheLeaderStopsWritesResumeAndNoAcknowledgedWriteIsLost() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
+            int leader = c.awaitLeaderIndex();
+            Set<String> acknowledged = new HashSet<>();
+            for (int i = 0; i < 30; i++) {
+                get(c.member(follower(c, leader)).put(put("before" + i, "v")));
+                acknowledged.add("before" + i);
+            }
+            c.stop(leader);
+            int next = c.awaitLeaderIndex();
+            assertNotEquals(leader, next);
+            for (int i = 0; i < 30; i++) {
+                get(c.member(next).put(put("after" + i, "v")));
+                acknowledged.add("after" + i);
+            }
+            for (int i = 0; i < c.size(); i++) {
+                if (i == leader) {
+                    continue;
+                }
+                Set<String> present = new HashSet<>();
+                for (KeyValue kv : get(c.member(i).range(RangeRequest.of(KeyRange.all()))).kvs()) {
+                    present.add(new String(kv.key(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+                assertEquals("member " + i + " has every acknowledged write", acknowledged, present);
+            }
+        }
+    }
+
+    @Test
+    public void withoutAQuorumRequestsFailFastWithNoLeader() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
+            int leader = c.awaitLeaderIndex();
+            int survivor = follower(c, leader);
+            c.stop(leader);
+            c.stop(follower(c, survivor) == leader ? follower(c, leader + 1) : follower(c, survivor));
+            RaftDatastore alone = c.member(survivor);
+            TestCluster.await("the survivor to lose its leader", () -> alone.node().leader() == null);
+            long start = System.nanoTime();
+            assertFails(StoreError.NO_LEADER, alone.put(put("k", "v")));
+            assertFails(StoreError.NO_LEADER, alone.range(RangeRequest.of(KeyRange.all())));
+            assertFails(StoreError.NO_LEADER, alone.leaseGrant(0, 60));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue("fails fast, took " + tookMs + " ms", tookMs < 1000);
+            assertEquals("a serializable read still answers locally", 0,
+                    get(alone.range(RangeRequest.builder(KeyRange.all()).serializable(true).build())).count());
+        }
+    }
+
+    @Test
+    public void aWholeClusterRestartKeepsEveryWriteAndElectsALeader() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
+            int leader = c.awaitLeaderIndex();
+            for (int i = 0; i < 20; i++) {
+                get(c.member(i % 3).put(put("k" + i, "v" + i)));
+            }
+            long revision = c.member(leader).currentRevision();
+            long hash = get(c.member(leader).hashKV(revision)).hash();
+            for (int i = 0; i < c.size(); i++) {
+                c.stop(i);
+            }
+            for (int i = 0; i < c.size(); i++) {
+                c.restart(i);
+            }
+            int next = c.awaitLeaderIndex();
+            for (int i = 0; i < c.size(); i++) {
+                RaftDatastore m = c.member(i);
+                assertArrayEquals("member " + i, Bytes.utf8("v19"), read(m, "k19").value());
+                assertEquals(hash, get(m.hashKV(revision)).hash());
+            }
+            assertEquals(revision + 1, get(c.member(next).put(put("after", "1"))).revision());
+        }
+    }
+
+    @Test
+    public void aRetriedRequestIdIsAppliedOnce() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
+            int leader = c.awaitLeaderIndex();
+            RaftDatastore m = c.member(follower(c, leader));
+            byte[] entry = CommandCodec.encode(new Proposal(42, 7, new Command.Put(put("once", "v"))));
+            RaftClientReply first = get(m.node().write(entry));
+            RaftClientReply again = get(m.node().write(entry));
+            assertTrue(first.isSuccess() && again.isSuccess());
+            assertNotEquals("two log entries", first.getLogIndex(), again.getLogIndex());
+            assertEquals(2, ReplyCodec.put(first.getMessage().getContent().toByteArray()).revision());
+            assertEquals("the retry gets the first reply", 2,
+                    ReplyCodec.put(again.getMessage().getContent().toByteArray()).revision());
+            TestCluster.await("every member to apply both entries", () -> {
+                for (int i = 0; i < c.size(); i++) {
+                    if (c.member(i).node().division().getInfo().getLastAppliedIndex() < again.getLogIndex()) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            for (int i = 0; i < c.size(); i++) {
+                assertEquals("member " + i + " applied the put once", 2, c.member(i).currentRevision());
+                assertEquals(1, read(c.member(i), "once").version());
+            }
+        }
+    }
+}

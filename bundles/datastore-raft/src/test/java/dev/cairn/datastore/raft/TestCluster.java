@@ -1,0 +1,176 @@
+package dev.cairn.datastore.raft;
+
+import dev.cairn.datastore.spi.BackendSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+
+/**
+ * A Raft cluster in this JVM: member i listens on 127.0.0.(11+i) with its own peer port and data dir. Member 0
+ * founds the group; the others start empty (joining), are added as learners and promoted, as the join flow will.
+ */
+final class TestCluster implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final Path root;
+    private final Map<String, String> options;
+    private final List<RaftDatastore> members = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+    /** Peer TLS of member i, or null for plaintext. */
+    private final IntFunction<RaftSettings.PeerTls> tls;
+    private final long quotaBytes;
+
+    private TestCluster(Path root, Map<String, String> options, IntFunction<RaftSettings.PeerTls> tls,
+            long quotaBytes) {
+        this.root = root;
+        this.options = options;
+        this.tls = tls;
+        this.quotaBytes = quotaBytes;
+    }
+
+    static TestCluster start(Path root, int size, Map<String, String> extra) throws Exception {
+        return start(root, size, extra, i -> null);
+    }
+
+    static TestCluster start(Path root, int size, Map<String, String> extra, IntFunction<RaftSettings.PeerTls> tls)
+            throws Exception {
+        return start(root, size, extra, tls, 0);
+    }
+
+    static TestCluster start(Path root, int size, Map<String, String> extra, IntFunction<RaftSettings.PeerTls> tls,
+            long quotaBytes) throws Exception {
+        Map<String, String> options = new HashMap<>(Map.of(RaftSettings.ELECTION_TIMEOUT, "500",
+                RaftSettings.REQUEST_TIMEOUT, "5000"));
+        options.putAll(extra);
+        TestCluster c = new TestCluster(root, options, tls, quotaBytes);
+        try {
+            c.ports.add(freePort(host(0)));
+            c.members.add(c.open(0, false));
+            if (!c.members.get(0).awaitLeader(WAIT)) {
+                throw new AssertionError("the founding member elected no leader");
+            }
+            for (int i = 1; i < size; i++) {
+                RaftDatastore joining = c.addLearner();
+                c.members.get(0).membership().promote(joining.memberId());
+            }
+            for (RaftDatastore m : c.members) {
+                if (!m.awaitLeader(WAIT)) {
+                    throw new AssertionError(m.name() + " knows no leader");
+                }
+            }
+        } catch (Exception | AssertionError e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** Starts a new member (empty, joining) and adds it as a learner through member 0. */
+    RaftDatastore addLearner() throws Exception {
+        int i = members.size();
+        ports.add(freePort(host(i)));
+        RaftDatastore joining = open(i, true);
+        members.add(joining);
+        members.get(0).membership().addLearner(joining.name(), peerUrl(i, ports.get(i)), List.of(clientUrl(i)));
+        return joining;
+    }
+
+    static String host(int i) {
+        return "127.0.0." + (11 + i);
+    }
+
+    static String peerUrl(int i, int port) {
+        return "https://" + host(i) + ":" + port;
+    }
+
+    static String clientUrl(int i) {
+        return "https://" + host(i) + ":2379";
+    }
+
+    /** Opens member i's data dir (again); {@code join}: start without a configuration. */
+    RaftDatastore open(int i, boolean join) throws Exception {
+        Map<String, String> o = new HashMap<>(options);
+        o.put(RaftSettings.JOIN, String.valueOf(join));
+        BackendSettings s = new BackendSettings(root.resolve("m" + i), "", "m" + i, List.of(clientUrl(i)),
+                List.of(peerUrl(i, ports.get(i))), quotaBytes, null, o);
+        RaftSettings raft = RaftSettings.from(s);
+        RaftSettings.PeerTls peerTls = tls.apply(i);
+        return RaftDatastore.open(peerTls == null ? raft : raft.withTls(peerTls));
+    }
+
+    RaftDatastore member(int i) {
+        return members.get(i);
+    }
+
+    int size() {
+        return members.size();
+    }
+
+    /** The index of the member that leads, as the running members see it; -1 when none does. */
+    int leaderIndex() {
+        for (int i = 0; i < members.size(); i++) {
+            RaftDatastore m = members.get(i);
+            if (m != null && m.node().isLeader()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    int awaitLeaderIndex() throws InterruptedException {
+        int[] found = {-1};
+        await("a leader among the running members", () -> (found[0] = leaderIndex()) >= 0
+                && members.get(found[0]).node().division().getInfo().isLeaderReady());
+        return found[0];
+    }
+
+    void stop(int i) {
+        RaftDatastore m = members.set(i, null);
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    RaftDatastore restart(int i) throws Exception {
+        RaftDatastore m = open(i, false);
+        members.set(i, m);
+        return m;
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = members.size() - 1; i >= 0; i--) {
+            stop(i);
+        }
+    }
+
+    static int freeLoopbackPort() {
+        return freePort("127.0.0.1");
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port on " + host + ": " + e, e);
+        }
+    }
+}

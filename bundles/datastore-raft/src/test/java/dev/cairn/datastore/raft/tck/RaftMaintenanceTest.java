@@ -1,0 +1,15 @@
+package dev.cairn.datastore.raft.tck;
+
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.tck.MaintenanceContract;
+import org.junit.Rule;
+
+public class RaftMaintenanceTest extends MaintenanceContract {
+    @Rule
+    public final RaftStores stores = new RaftStores();
+
+    @Override
+    protected Datastore newStore() throws Exception {
+        return stores.open();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.cairn.datastore.raft.tck;
+
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.tck.RangeContract;
+import org.junit.Rule;
+
+public class RaftRangeTest extends RangeContract {
+    @Rule
+    public final RaftStores stores = new RaftStores();
+
+    @Override
+    protected Datastore newStore() throws Exception {
+        return stores.open();
+    }
+}
