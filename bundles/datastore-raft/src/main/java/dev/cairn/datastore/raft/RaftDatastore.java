@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,6 +74,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftDatastore implements Datastore {
     private static final Logger LOG = LoggerFactory.getLogger(RaftDatastore.class);
+    /** Backoff of ReadIndex retries on transient failures (doubling up to the maximum). */
+    private static final long FIRST_READ_RETRY_MS = 20;
+    private static final long MAX_READ_RETRY_MS = 500;
     public static final String TYPE = "raft";
 
     private final RaftSettings settings;
@@ -321,13 +325,9 @@ public final class RaftDatastore implements Datastore {
         if (n == null || n.leader() == null) {
             return CompletableFuture.failedFuture(StoreError.NO_LEADER.exception());
         }
-        CompletableFuture<RaftClientReply> read = n.isServing() ? n.readHere(Query.BARRIER.encode())
-                : n.readAtLeader(Query.BARRIER.encode());
-        return read.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+        return readIndex(n, deadline, FIRST_READ_RETRY_MS)
                 .thenCompose(reply -> {
-                    if (!reply.isSuccess()) {
-                        throw RaftErrors.of(reply.getException());
-                    }
                     ReplyCodec.done(reply.getMessage().getContent().toByteArray());
                     if (n.isServing()) {
                         return CompletableFuture.completedFuture(null);
@@ -342,6 +342,35 @@ public final class RaftDatastore implements Datastore {
                     }
                     return null;
                 });
+    }
+
+    /**
+     * One ReadIndex round, repeated on transient failures (a peer connection still being re-established after a
+     * restart, a leader not ready yet) until the request deadline, so that a read right after an election waits
+     * for the cluster instead of failing with a transport error.
+     */
+    private CompletableFuture<RaftClientReply> readIndex(RaftNode n, long deadlineNanos, long backoffMs) {
+        CompletableFuture<RaftClientReply> read = (n.isServing() ? n.readHere(Query.BARRIER.encode())
+                : n.readAtLeader(Query.BARRIER.encode())).thenApply(reply -> {
+                    if (!reply.isSuccess()) {
+                        throw new java.util.concurrent.CompletionException(reply.getException());
+                    }
+                    return reply;
+                });
+        return read.handle((reply, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            boolean retry = RaftErrors.isTransient(failure) && n.leader() != null && !closed
+                    && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) < deadlineNanos;
+            if (!retry) {
+                return CompletableFuture.<RaftClientReply>failedFuture(failure);
+            }
+            Executor later = CompletableFuture.delayedExecutor(backoffMs, TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> null, later)
+                    .thenCompose(x -> readIndex(n, deadlineNanos, Math.min(backoffMs * 2, MAX_READ_RETRY_MS)));
+        }).thenCompose(f -> f).orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos
+                - System.nanoTime())), TimeUnit.MILLISECONDS);
     }
 
     private <T> CompletableFuture<T> local(java.util.function.Supplier<CompletableFuture<T>> read) {

@@ -50,6 +50,24 @@ final class RaftErrors {
         return new DatastoreException(StoreError.INTERNAL, "raft request failed: " + c, c);
     }
 
+    /**
+     * Failures worth another try within the request deadline: the leader is not known or not ready yet, or the
+     * connection to it failed (gRPC UNAVAILABLE, an I/O error) — but not a closed client or server.
+     */
+    static boolean isTransient(Throwable t) {
+        Throwable c = unwrap(t);
+        if (c instanceof AlreadyClosedException) {
+            return false;
+        }
+        if (leaderMissing(c)) {
+            return true;
+        }
+        if (c instanceof org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException s) {
+            return s.getStatus().getCode() == org.apache.ratis.thirdparty.io.grpc.Status.Code.UNAVAILABLE;
+        }
+        return c instanceof java.io.IOException && !(c instanceof TimeoutIOException);
+    }
+
     private static boolean leaderMissing(Throwable c) {
         return c instanceof NotLeaderException || c instanceof LeaderNotReadyException
                 || c instanceof ReadIndexException || c instanceof ServerNotReadyException;
