@@ -32,13 +32,16 @@ final class CairnCommandLine {
         root.addSubcommand(SERVER, new CommandLine(server()));
         root.addSubcommand("install", serviceCommand(new InstallCommand()));
         root.addSubcommand("uninstall", serviceCommand(new UninstallCommand()));
+        CommandLine certificate = serviceCommand(new CertificateCommand());
+        certificate.addSubcommand("rotate", serviceCommand(new CertificateRotateCommand()));
+        root.addSubcommand("certificate", certificate);
         CommandLine commandLine = new CommandLine(root);
         commandLine.setUsageHelpWidth(100);
         return commandLine;
     }
 
-    /** install and uninstall: annotated option classes; the parsed instance is the command to run. */
-    private static CommandLine serviceCommand(ServiceCommand command) {
+    /** install, uninstall, certificate rotate: annotated option classes; the parsed instance is the command to run. */
+    private static CommandLine serviceCommand(Object command) {
         CommandLine commandLine = new CommandLine(command);
         commandLine.getCommandSpec().version(CairnVersion.describe());
         return commandLine;

@@ -48,10 +48,18 @@ public final class Main {
             commandLine.usage(outWriter);
             return 0;
         }
-        if (parsed.subcommand().commandSpec().userObject() instanceof ServiceCommand command) {
+        ParseResult command = parsed.subcommand();
+        while (command.hasSubcommand()) {
+            command = command.subcommand();
+        }
+        if (command.commandSpec().userObject() instanceof CertificateCommand) {
+            command.commandSpec().commandLine().usage(outWriter); // "cairn certificate" alone: list its commands
+            return 0;
+        }
+        if (command.commandSpec().userObject() instanceof ServiceCommand service) {
             try {
-                return command.run(out);
-            } catch (InstallException | StartupException e) {
+                return service.run(out);
+            } catch (InstallException | StartupException | RotationException e) {
                 err.println("cairn: " + e.getMessage());
                 return 1;
             }

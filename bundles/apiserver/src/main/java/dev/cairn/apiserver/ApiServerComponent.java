@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -65,15 +66,25 @@ public final class ApiServerComponent {
     @Reference
     Datastore datastore;
 
-    @Reference
-    ClusterTls tls;
+    volatile ClusterTls tls;
+
+    /**
+     * Static: renewed files behind the same service only change its properties, and {@link #tlsUpdated} reloads
+     * them. A bind method, not a field reference: Felix SCR calls an updated method only for references with one.
+     */
+    @Reference(name = "tls", updated = "tlsUpdated")
+    void bindTls(ClusterTls clusterTls) {
+        tls = clusterTls;
+    }
 
     /** The launcher's handler for errors that must stop the process (a port in use). */
     @Reference(service = Consumer.class, target = "(cairn.fatal=true)", cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC)
     volatile Consumer<String> fatal;
 
-    private KubeApiServer server;
+    private volatile KubeApiServer server;
+    private volatile String url;
+    private volatile Path kubeconfig;
 
     @Activate
     void activate(Config config) throws IOException {
@@ -97,11 +108,29 @@ public final class ApiServerComponent {
             throw e;
         }
         server = s;
-        String url = "https://" + KubeApiServer.hostForUrl(nodeIp) + ":" + s.port();
-        Path kubeconfig = dataDir.resolve("cairn.yaml");
+        url = "https://" + KubeApiServer.hostForUrl(nodeIp) + ":" + s.port();
+        kubeconfig = dataDir.resolve("cairn.yaml");
         AdminKubeconfig.write(kubeconfig, url, tls.serverCa(), tls.adminCert(), tls.adminKey());
         System.out.println("Cairn Kubernetes API ready at " + url + " (node " + nodeName + ")");
         System.out.println("kubectl --kubeconfig " + kubeconfig + " get nodes");
+    }
+
+    /**
+     * {@link ClusterTls#GENERATION} changed: new connections get the renewed serving certificate, and the kubeconfig
+     * (which embeds the admin certificate) is written again.
+     */
+    void tlsUpdated(Map<String, Object> properties) {
+        KubeApiServer s = server;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.reloadTls();
+            AdminKubeconfig.write(kubeconfig, url, tls.serverCa(), tls.adminCert(), tls.adminKey());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("event=apiserver_tls_reload_failed generation={} error=\"{}\"; the previous certificate stays"
+                    + " in use", properties.get(ClusterTls.GENERATION), e.getMessage());
+        }
     }
 
     @Deactivate

@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -60,6 +61,8 @@ final class HttpsListener implements AutoCloseable {
     private EventLoopGroup workers;
     private ExecutorService requests;
     private Channel channel;
+    /** Read by every new connection; {@link #reloadTls} swaps it, open connections keep the engine they have. */
+    private final AtomicReference<SslContext> ssl = new AtomicReference<>();
 
     HttpsListener(ApiRouter router) {
         this.router = router;
@@ -67,8 +70,7 @@ final class HttpsListener implements AutoCloseable {
 
     /** Binds and returns the bound port. */
     int start(InetSocketAddress address, Path cert, Path key, Path clientCa) throws IOException {
-        SslContext ssl = SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK)
-                .trustManager(clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL).build();
+        ssl.set(sslContext(cert, key, clientCa));
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("apiserver-boss", true));
         workers = new NioEventLoopGroup(2, new DefaultThreadFactory("apiserver-io", true));
         requests = Executors.newFixedThreadPool(8, new DefaultThreadFactory("apiserver-request", true));
@@ -77,7 +79,7 @@ final class HttpsListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new HttpServerCodec(),
+                            ch.pipeline().addLast(ssl.get().newHandler(ch.alloc()), new HttpServerCodec(),
                                     new HttpObjectAggregator(MAX_BODY_BYTES), new Handler());
                         }
                     }).bind(address).sync().channel();
@@ -90,6 +92,16 @@ final class HttpsListener implements AutoCloseable {
             throw e;
         }
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** New connections handshake with these files from now on (renewed certificates); open ones go on as they are. */
+    void reloadTls(Path cert, Path key, Path clientCa) throws IOException {
+        ssl.set(sslContext(cert, key, clientCa));
+    }
+
+    private static SslContext sslContext(Path cert, Path key, Path clientCa) throws IOException {
+        return SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK)
+                .trustManager(clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL).build();
     }
 
     @Override

@@ -71,6 +71,14 @@ final class KubeApiServer implements AutoCloseable {
                 CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Serves the current files behind the certificate paths to new connections (after a renewal). */
+    synchronized void reloadTls() throws IOException {
+        if (listener != null) {
+            listener.reloadTls(settings.cert(), settings.key(), settings.clientCa());
+            LOG.info("event=apiserver_tls_reloaded cert={}", settings.cert());
+        }
+    }
+
     int port() {
         return port;
     }

@@ -41,6 +41,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
     private EventLoopGroup httpGroup;
     private LeaderRequirement leaderRequirement;
     private Server server;
+    private ReloadableSslContext ssl;
     private MetricsHttpServer http;
     private int clientPort;
     private int metricsPort;
@@ -89,12 +90,13 @@ public final class EtcdGrpcServer implements AutoCloseable {
                 settings.maxRequestBytes() + ServerSettings.GRPC_OVERHEAD_BYTES, settings.watchBufferBytes(),
                 settings.progressNotifyInterval());
 
+        ssl = new ReloadableSslContext(sslContext());
         Server grpc = NettyServerBuilder.forAddress(address(settings.clientPort()))
                 .channelType(NioServerSocketChannel.class)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(executor)
-                .sslContext(sslContext())
+                .sslContext(ssl)
                 // etcd's embed defaults.
                 .maxInboundMessageSize(settings.maxRequestBytes() + ServerSettings.GRPC_OVERHEAD_BYTES)
                 .maxConcurrentCallsPerConnection(Integer.MAX_VALUE)
@@ -167,6 +169,19 @@ public final class EtcdGrpcServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the TLS files again (after the certificates were renewed): connections accepted from now on handshake
+     * with them, established connections and their streams go on undisturbed. Files that cannot be loaded leave the
+     * current certificate in service and are reported.
+     */
+    public synchronized void reloadTls() throws IOException {
+        if (ssl == null) {
+            return; // not started, or closed
+        }
+        ssl.replace(sslContext());
+        LOG.info("event=etcd_tls_reloaded cert={}", settings.certFile());
+    }
+
     /** The bound client port (useful when 0 was asked for). */
     public int clientPort() {
         return clientPort;
@@ -195,6 +210,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
             }
             server = null;
         }
+        ssl = null;
         if (leaderRequirement != null) {
             leaderRequirement.close();
             leaderRequirement = null;

@@ -4,6 +4,7 @@ import dev.cairn.datastore.api.Datastore;
 import dev.cairn.security.api.ClusterTls;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -56,15 +57,23 @@ public final class EtcdServerComponent {
     @Reference
     Datastore datastore;
 
-    @Reference
-    ClusterTls tls;
+    volatile ClusterTls tls;
+
+    /**
+     * Static: renewed files behind the same service only change its properties, and {@link #tlsUpdated} reloads
+     * them. A bind method, not a field reference: Felix SCR calls an updated method only for references with one.
+     */
+    @Reference(name = "tls", updated = "tlsUpdated")
+    void bindTls(ClusterTls clusterTls) {
+        tls = clusterTls;
+    }
 
     /** The launcher's handler for errors that must stop the process (a port in use). */
     @Reference(service = Consumer.class, target = "(cairn.fatal=true)", cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC)
     volatile Consumer<String> fatal;
 
-    private EtcdGrpcServer server;
+    private volatile EtcdGrpcServer server;
 
     @Activate
     void activate(Config config) throws IOException {
@@ -89,6 +98,20 @@ public final class EtcdServerComponent {
                 + " --cacert=" + tls.etcdServerCa().toAbsolutePath()
                 + " --cert=" + tls.etcdClientCert().toAbsolutePath()
                 + " --key=" + tls.etcdClientKey().toAbsolutePath());
+    }
+
+    /** {@link ClusterTls#GENERATION} changed: the certificates were renewed, new connections get them. */
+    void tlsUpdated(Map<String, Object> properties) {
+        EtcdGrpcServer s = server;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.reloadTls();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("event=etcd_tls_reload_failed generation={} error=\"{}\"; the previous certificate stays in use",
+                    properties.get(ClusterTls.GENERATION), e.getMessage());
+        }
     }
 
     @Deactivate

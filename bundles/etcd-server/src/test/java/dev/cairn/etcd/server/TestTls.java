@@ -38,6 +38,8 @@ final class TestTls {
     final Path serverKey;
     final Path clientCert;
     final Path clientKey;
+    private KeyPair caKeys;
+    private X509Certificate caCert;
 
     private TestTls(Path dir) {
         ca = dir.resolve("server-ca.crt");
@@ -51,16 +53,23 @@ final class TestTls {
     static TestTls create(Path dir) throws Exception {
         Files.createDirectories(dir);
         TestTls t = new TestTls(dir);
-        KeyPair caKeys = keys();
-        X509Certificate caCert = caCertificate(caKeys, "cairn-test-etcd-ca");
-        write(t.ca, caCert);
-        KeyPair serverKeys = keys();
-        write(t.serverCert, leaf(caKeys, caCert, serverKeys, "etcd-server", true));
-        write(t.serverKey, serverKeys.getPrivate());
+        t.caKeys = keys();
+        t.caCert = caCertificate(t.caKeys, "cairn-test-etcd-ca");
+        write(t.ca, t.caCert);
+        t.renewServerCertificate();
         KeyPair clientKeys = keys();
-        write(t.clientCert, leaf(caKeys, caCert, clientKeys, "etcd-client", false));
+        write(t.clientCert, leaf(t.caKeys, t.caCert, clientKeys, "etcd-client", false));
         write(t.clientKey, clientKeys.getPrivate());
         return t;
+    }
+
+    /** Writes a new serving certificate and key from the same CA, as the security bundle's renewal does. */
+    X509Certificate renewServerCertificate() throws Exception {
+        KeyPair serverKeys = keys();
+        X509Certificate cert = leaf(caKeys, caCert, serverKeys, "etcd-server", true);
+        write(serverKey, serverKeys.getPrivate());
+        write(serverCert, cert);
+        return cert;
     }
 
     private static KeyPair keys() throws Exception {

@@ -7,8 +7,20 @@ import java.nio.file.Path;
  * registered once every file exists and is valid for this server's names and addresses.
  *
  * <p>Keys are unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), readable by Netty, Go (etcdctl) and OpenSSL.
+ *
+ * <p>The paths never change, but the files behind them do: a running server re-issues a leaf certificate (with a
+ * new key) before it expires. After it has written the new files it increments the service property
+ * {@link #GENERATION}; a consumer that keeps TLS material in memory declares an {@code updated} method on its
+ * reference (Declarative Services calls it on a property change, without deactivating the component) and reloads
+ * the files for new connections there.
  */
 public interface ClusterTls {
+
+    /**
+     * Service property (Long): 0 when the service is registered, incremented each time certificates under
+     * {@code tls/} were re-issued while the server ran.
+     */
+    String GENERATION = "tls.generation";
 
     /** {@code tls/etcd/server-ca.crt}: the CA that signs etcd serving and client certificates. */
     Path etcdServerCa();

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerCertificates {
 
-    /** A certificate expiring sooner than this is re-issued at start. */
+    /** A certificate expiring sooner than this is re-issued, at start and by the periodic check (K3s's 90 days). */
     static final Duration RENEW_BEFORE = Duration.ofDays(90);
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCertificates.class);
@@ -36,6 +36,7 @@ public final class ServerCertificates {
     private final List<String> created = new ArrayList<>();
     private final List<String> reissued = new ArrayList<>();
     private int reused;
+    private boolean atStart;
 
     public ServerCertificates(TlsLayout layout, ServerIdentity identity, Clock clock) {
         this.layout = layout;
@@ -45,6 +46,27 @@ public final class ServerCertificates {
 
     /** Creates or checks every file of the layout; returns the layout once all of them are usable. */
     public TlsLayout ensure() throws IOException {
+        prepare(true);
+        return layout;
+    }
+
+    /**
+     * The periodic check of a running server: re-issues every leaf that no longer fits (near expiry above all) from
+     * the existing CAs, and returns the names of the leaves it wrote (e.g. {@code etcd/server-client}). It never
+     * creates a CA: a CA that vanished while the server ran is reported, not replaced.
+     */
+    public List<String> renew() throws IOException {
+        prepare(false);
+        List<String> written = new ArrayList<>(created);
+        written.addAll(reissued);
+        return written;
+    }
+
+    private void prepare(boolean atStart) throws IOException {
+        created.clear();
+        reissued.clear();
+        reused = 0;
+        this.atStart = atStart;
         PemFiles.ensurePrivateDirectory(layout.tlsDir());
         PemFiles.ensurePrivateDirectory(layout.etcdDir());
         Instant now = clock.instant();
@@ -61,15 +83,20 @@ public final class ServerCertificates {
         leaf(layout.servingFiles(), serverCa, CertificateProfile.servingOnly("kube-apiserver", altNames), now);
         leaf(layout.adminFiles(), clientCa, CertificateProfile.client("system:admin", "system:masters"), now);
 
-        LOG.info("tls ready dir={} created={} reissued={} reused={} sans=\"{}\"", layout.tlsDir(),
-                created.isEmpty() ? "none" : String.join(",", created),
-                reissued.isEmpty() ? "none" : String.join(",", reissued), reused, altNames);
-        return layout;
+        if (atStart || !created.isEmpty() || !reissued.isEmpty()) {
+            LOG.info("tls ready dir={} created={} reissued={} reused={} sans=\"{}\"", layout.tlsDir(),
+                    created.isEmpty() ? "none" : String.join(",", created),
+                    reissued.isEmpty() ? "none" : String.join(",", reissued), reused, altNames);
+        }
     }
 
     private CertificateAuthority authority(CertificateFiles files, String name, Instant now) throws IOException {
         boolean hasCert = files.certExists();
         boolean hasKey = files.keyExists();
+        if (!hasCert && !hasKey && !atStart) {
+            throw new TlsFileException(files.cert(), "and its key " + files.key() + " vanished while the server ran; "
+                    + CA_HINT);
+        }
         if (!hasCert && !hasKey) {
             CertificateAuthority ca = CertificateAuthority.create(name, now);
             // key first: a crash in between leaves a key without a certificate, which is reported, never guessed at
@@ -110,7 +137,11 @@ public final class ServerCertificates {
     private void leaf(CertificateFiles files, CertificateAuthority ca, CertificateProfile profile, Instant now)
             throws IOException {
         if (!files.certExists()) {
-            issue(files, ca, profile, now);
+            X509Certificate cert = issue(files, ca, profile, now);
+            if (!atStart) {
+                LOG.info("tls issued missing certificate file={} serial={} notAfter={}", files.cert(),
+                        cert.getSerialNumber().toString(16), cert.getNotAfter().toInstant());
+            }
             created.add(files.name(layout.tlsDir()));
             return;
         }
@@ -119,8 +150,9 @@ public final class ServerCertificates {
             reused++;
             return;
         }
-        LOG.info("tls reissuing certificate file={} reason=\"{}\"", files.cert(), reason.get());
-        issue(files, ca, profile, now);
+        X509Certificate renewed = issue(files, ca, profile, now);
+        LOG.info("tls reissued certificate file={} reason=\"{}\" serial={} notAfter={}", files.cert(), reason.get(),
+                renewed.getSerialNumber().toString(16), renewed.getNotAfter().toInstant());
         reissued.add(files.name(layout.tlsDir()));
     }
 
@@ -158,12 +190,13 @@ public final class ServerCertificates {
         }
     }
 
-    private static void issue(CertificateFiles files, CertificateAuthority ca, CertificateProfile profile,
+    private static X509Certificate issue(CertificateFiles files, CertificateAuthority ca, CertificateProfile profile,
             Instant now) throws IOException {
         KeyPair keys = EcKeys.generate();
         X509Certificate cert = ca.issue(profile, keys.getPublic(), now);
         // key first: a crash in between leaves a key that does not match the old certificate -> re-issued next start
         PemFiles.writePrivateKey(files.key(), keys.getPrivate());
         PemFiles.writeCertificate(files.cert(), cert);
+        return cert;
     }
 }

@@ -2,12 +2,20 @@ package dev.cairn.security.tls;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import dev.cairn.security.api.ClusterTls;
 import java.lang.reflect.Field;
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +38,58 @@ public class ClusterTlsComponentTest {
     private final List<Object> registered = new ArrayList<>();
     private final List<Object> unregistered = new ArrayList<>();
     private final List<String> fatalMessages = new ArrayList<>();
+    private final List<Object> generations = new ArrayList<>();
+
+    @Test
+    public void aLeafWith30DaysLeftIsReissuedFromTheSameCaAndConsumersAreNotified() throws Exception {
+        Path dataDir = temp.getRoot().toPath();
+        ClusterTlsComponent component = new ClusterTlsComponent();
+        Instant start = Instant.now();
+        component.clock = Clock.fixed(start, ZoneOffset.UTC);
+        component.activate(context(), config(dataDir.toString(), "node1", "127.0.0.1", new String[0]));
+        ClusterTls tls = (ClusterTls) registered.get(0);
+        byte[] ca = Files.readAllBytes(tls.etcdServerCa());
+        BigInteger serial = TlsFixture.cert(tls.etcdServerCert()).getSerialNumber();
+
+        component.renewDue(); // nothing is due yet
+        assertEquals(List.of(), generations);
+
+        Instant later = start.plus(CertificateAuthority.LEAF_VALIDITY).minus(Duration.ofDays(30));
+        component.clock = Clock.fixed(later, ZoneOffset.UTC);
+        component.renewDue();
+
+        assertEquals(List.of(1L), generations);
+        X509Certificate renewed = TlsFixture.cert(tls.etcdServerCert());
+        assertNotEquals(serial, renewed.getSerialNumber());
+        assertTrue(renewed.getNotAfter().toInstant().isAfter(later.plus(Duration.ofDays(300))));
+        assertArrayEquals(ca, Files.readAllBytes(tls.etcdServerCa()));
+        for (Path cert : List.of(tls.servingCert(), tls.adminCert(), tls.etcdClientCert(), tls.peerCert())) {
+            assertTrue(cert.toString(), TlsFixture.cert(cert).getNotAfter().toInstant().isAfter(later));
+        }
+
+        component.renewDue(); // renewed once, not again
+        assertEquals(List.of(1L), generations);
+        component.deactivate();
+    }
+
+    @Test
+    public void aCaThatVanishesWhileRunningIsNeverReplacedByTheRenewal() throws Exception {
+        Path dataDir = temp.getRoot().toPath();
+        ClusterTlsComponent component = new ClusterTlsComponent();
+        Instant start = Instant.now();
+        component.clock = Clock.fixed(start, ZoneOffset.UTC);
+        component.activate(context(), config(dataDir.toString(), "node1", "127.0.0.1", new String[0]));
+        ClusterTls tls = (ClusterTls) registered.get(0);
+        Files.delete(tls.clientCa());
+        Files.delete(dataDir.resolve("server/tls/client-ca.key"));
+
+        component.clock = Clock.fixed(start.plus(Duration.ofDays(340)), ZoneOffset.UTC);
+        component.renewDue();
+
+        assertFalse(Files.exists(tls.clientCa()));
+        assertEquals(List.of(), generations);
+        component.deactivate();
+    }
 
     @Test
     public void activationRegistersClusterTlsAndASecondActivationReusesTheFiles() throws Exception {
@@ -109,6 +169,9 @@ public class ClusterTlsComponentTest {
                             new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> {
                                 if (m.getName().equals("unregister")) {
                                     unregistered.add(service);
+                                }
+                                if (m.getName().equals("setProperties")) {
+                                    generations.add(((java.util.Dictionary<?, ?>) a[0]).get(ClusterTls.GENERATION));
                                 }
                                 return null;
                             });
