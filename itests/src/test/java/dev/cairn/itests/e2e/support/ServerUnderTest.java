@@ -14,9 +14,14 @@ public final class ServerUnderTest {
         return !"etcd".equals(System.getProperty("cairn.e2e.target", "cairn"));
     }
 
-    /** Not started yet; the caller starts it and closes it. */
+    /**
+     * Not started yet; the caller starts it and closes it. Cairn runs datastore-only ({@code --disable-apiserver}),
+     * as the etcd it is compared with: its Kubernetes-style API renews a node Lease every 10 s, and those writes
+     * would move revisions between the steps of a test.
+     */
     public static ManagedServer create(String name, String address) {
-        return isCairn() ? CairnProcess.create(name, address) : ReferenceEtcd.withClientCertificates(name, address);
+        return isCairn() ? CairnProcess.create(name, address, "--disable-apiserver")
+                : ReferenceEtcd.withClientCertificates(name, address);
     }
 
     /** Created and started; closed again if the start fails. */
