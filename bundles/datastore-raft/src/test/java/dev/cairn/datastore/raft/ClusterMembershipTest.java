@@ -101,6 +101,8 @@ public class ClusterMembershipTest {
         }
     }
 
+    private static final long LEASE_TTL = 8;
+
     /** The leader owns lease deadlines: keep-alives from a follower reach it; a new leader renews every lease. */
     @Test
     public void leasesAreKeptAliveThroughFollowersRenewedByANewLeaderAndExpiredByTheLeader() throws Exception {
@@ -108,11 +110,12 @@ public class ClusterMembershipTest {
             int leader = c.awaitLeaderIndex();
             int first = follower(c, leader);
             RaftDatastore f = c.member(first);
-            long lease = get(f.leaseGrant(0, 3)).id();
+            // long enough that an election on a loaded machine cannot outlast it, short enough to wait for expiry
+            long lease = get(f.leaseGrant(0, LEASE_TTL)).id();
             get(f.put(PutRequest.of(Bytes.utf8("leased"), Bytes.utf8("v"), lease)));
-            assertEquals(3, (long) get(f.leaseKeepAlive(lease)));
+            assertEquals(LEASE_TTL, (long) get(f.leaseKeepAlive(lease)));
             var ttl = get(f.leaseTimeToLive(lease, true));
-            assertEquals(3, ttl.grantedTtl());
+            assertEquals(LEASE_TTL, ttl.grantedTtl());
             assertEquals(1, ttl.keys().size());
             c.stop(leader);
             int next = c.awaitLeaderIndex();
