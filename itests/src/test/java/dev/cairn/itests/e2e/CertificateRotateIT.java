@@ -101,6 +101,9 @@ public class CertificateRotateIT {
         ClientTls apiClient = new ClientTls(tls.resolve("server-ca.crt"), tls.resolve("client-admin.crt"),
                 tls.resolve("client-admin.key"));
         BigInteger originalEtcd = servedSerial(CairnProcess.CLIENT_PORT, etcdClient);
+        // the server counts as started once the etcd port serves; the HTTPS API may open a moment later
+        Await.until("the HTTPS API to accept connections", Duration.ofSeconds(20),
+                () -> portOpen(HTTPS_PORT), server::logTail);
         BigInteger originalApi = servedSerial(HTTPS_PORT, apiClient);
         etcdctl.run("put", "/renew/k", "one").requireSuccess();
         // from revision 1: the first put arrives as history once the watch exists, so there is no race with it
@@ -155,6 +158,15 @@ public class CertificateRotateIT {
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new AssertionError("openssl failed: " + String.join(" ", command) + "\n" + output);
+        }
+    }
+
+    private static boolean portOpen(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(ADDRESS, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
