@@ -9,6 +9,8 @@ import dev.cairn.itests.e2e.support.Await;
 import dev.cairn.itests.e2e.support.CairnProcess;
 import dev.cairn.itests.e2e.support.Etcdctl;
 import dev.cairn.itests.e2e.support.EtcdctlResult;
+import dev.cairn.itests.e2e.support.Kubectl;
+import dev.cairn.itests.e2e.support.Kubectl.Result;
 import dev.cairn.itests.e2e.support.TlsProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,20 +35,8 @@ public class KubectlIT {
     private static final int HTTPS_PORT = 6443;
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
     private static final Duration READY = Duration.ofSeconds(30);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
     private CairnProcess server;
-
-    /** One finished command. */
-    private record Result(int exitCode, String stdout, String stderr) {
-        Result requireSuccess(String what) {
-            if (exitCode != 0) {
-                throw new AssertionError(what + " failed (exit " + exitCode + ")\nstdout: " + stdout + "\nstderr: "
-                        + stderr);
-            }
-            return this;
-        }
-    }
 
     @BeforeClass
     public static void requireKubectl() {
@@ -66,49 +56,19 @@ public class KubectlIT {
     }
 
     private Path kubeconfig() {
-        return server.dataDir().resolve("cairn.yaml");
+        return new Kubectl(server).kubeconfig();
     }
 
     private Result kubectl(String... args) {
-        List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", kubeconfig().toString()));
-        command.addAll(List.of(args));
-        return run(command, null);
+        return new Kubectl(server).run(args);
     }
 
     private Result kubectlWithInput(String stdin, String... args) {
-        List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", kubeconfig().toString()));
-        command.addAll(List.of(args));
-        return run(command, stdin);
+        return new Kubectl(server).runWithInput(stdin, args);
     }
 
     private static Result run(List<String> command, String stdin) {
-        try {
-            Path out = Files.createTempFile("kubectl", ".out");
-            Path err = Files.createTempFile("kubectl", ".err");
-            try {
-                ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile())
-                        .redirectError(err.toFile());
-                pb.environment().remove("KUBECONFIG");
-                Process p = pb.start();
-                if (stdin != null) {
-                    p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-                p.getOutputStream().close();
-                if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly().waitFor();
-                    throw new AssertionError("timed out after " + COMMAND_TIMEOUT + ": " + command);
-                }
-                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return Kubectl.command(command, stdin);
     }
 
     /** Waits until the API answers kubectl (the etcd port opens first). */
@@ -118,7 +78,7 @@ public class KubectlIT {
                 return false;
             }
             Result r = kubectl("get", "nodes", "--no-headers");
-            return r.exitCode == 0 && r.stdout.contains(" Ready ");
+            return r.exitCode() == 0 && r.stdout().contains(" Ready ");
         }, () -> server.logTail());
     }
 
@@ -129,7 +89,7 @@ public class KubectlIT {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kubeconfig())));
         assertTrue(Files.readString(kubeconfig()).contains("server: https://" + ADDRESS + ":6443"));
 
-        String[] lines = kubectl("get", "nodes").requireSuccess("get nodes").stdout.split("\n");
+        String[] lines = kubectl("get", "nodes").requireSuccess("get nodes").stdout().split("\n");
         assertEquals(List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION"), List.of(lines[0].trim().split("\\s+")));
         String[] row = lines[1].trim().split("\\s+");
         assertEquals("kubectl-nodes", row[0]);
@@ -137,22 +97,22 @@ public class KubectlIT {
         assertEquals("control-plane,master", row[2]);
         assertEquals("v1.32.0+cairn", row[4]);
 
-        String wide = kubectl("get", "nodes", "-o", "wide").requireSuccess("get nodes -o wide").stdout;
+        String wide = kubectl("get", "nodes", "-o", "wide").requireSuccess("get nodes -o wide").stdout();
         assertTrue(wide, wide.startsWith("NAME") && wide.contains("INTERNAL-IP") && wide.contains("EXTERNAL-IP")
                 && wide.contains("OS-IMAGE") && wide.contains("KERNEL-VERSION") && wide.contains(ADDRESS));
 
-        String yaml = kubectl("get", "node", "kubectl-nodes", "-o", "yaml").requireSuccess("get node -o yaml").stdout;
+        String yaml = kubectl("get", "node", "kubectl-nodes", "-o", "yaml").requireSuccess("get node -o yaml").stdout();
         assertTrue(yaml, yaml.contains("kubeletVersion: v1.32.0+cairn"));
         assertTrue(yaml, yaml.contains("node-role.kubernetes.io/control-plane: \"true\""));
         assertTrue(yaml, yaml.contains("type: InternalIP"));
 
-        String namespaces = kubectl("get", "ns").requireSuccess("get ns").stdout;
+        String namespaces = kubectl("get", "ns").requireSuccess("get ns").stdout();
         for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
             assertTrue(namespaces, namespaces.contains(ns + " "));
         }
-        String leases = kubectl("get", "leases", "-n", "kube-node-lease").requireSuccess("get leases").stdout;
+        String leases = kubectl("get", "leases", "-n", "kube-node-lease").requireSuccess("get leases").stdout();
         assertTrue(leases, leases.contains("kubectl-nodes"));
-        String version = kubectl("version", "-o", "json").requireSuccess("version").stdout;
+        String version = kubectl("version", "-o", "json").requireSuccess("version").stdout();
         assertTrue(version, version.contains("\"gitVersion\": \"v1.32.0+cairn\""));
     }
 
@@ -161,38 +121,38 @@ public class KubectlIT {
         startServer("kubectl-objects");
         awaitApi();
         kubectl("create", "configmap", "x", "--from-literal=a=1").requireSuccess("create configmap");
-        assertEquals("1", kubectl("get", "cm", "x", "-o", "jsonpath={.data.a}").requireSuccess("get").stdout);
+        assertEquals("1", kubectl("get", "cm", "x", "-o", "jsonpath={.data.a}").requireSuccess("get").stdout());
         kubectl("label", "cm", "x", "t=1").requireSuccess("label");
         kubectl("patch", "cm", "x", "--type", "merge", "-p", "{\"data\":{\"b\":\"2\"}}").requireSuccess("merge");
         kubectl("patch", "cm", "x", "--type", "json", "-p", "[{\"op\":\"replace\",\"path\":\"/data/a\","
                 + "\"value\":\"9\"}]").requireSuccess("json patch");
         kubectl("patch", "cm", "x", "-p", "{\"data\":{\"c\":\"3\"}}").requireSuccess("strategic patch");
         assertEquals("{\"a\":\"9\",\"b\":\"2\",\"c\":\"3\"}", kubectl("get", "cm", "x", "-o", "jsonpath={.data}")
-                .stdout);
-        assertEquals("x", kubectl("get", "cm", "-l", "t=1", "-o", "jsonpath={.items[*].metadata.name}").stdout);
-        String table = kubectl("get", "cm", "x").requireSuccess("get table").stdout;
+                .stdout());
+        assertEquals("x", kubectl("get", "cm", "-l", "t=1", "-o", "jsonpath={.items[*].metadata.name}").stdout());
+        String table = kubectl("get", "cm", "x").requireSuccess("get table").stdout();
         assertTrue(table, table.startsWith("NAME") && table.contains("DATA") && table.contains("AGE"));
 
         String manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  a: \"1\"\n"
                 + "  b: \"2\"\n";
-        assertTrue(kubectlWithInput(manifest, "apply", "-f", "-").requireSuccess("first apply").stdout
+        assertTrue(kubectlWithInput(manifest, "apply", "-f", "-").requireSuccess("first apply").stdout()
                 .contains("configmap/applied created"));
         Result second = kubectlWithInput(manifest.replace("  b: \"2\"\n", "  c: \"3\"\n"), "apply", "-f", "-")
                 .requireSuccess("second apply");
-        assertTrue(second.stdout, second.stdout.contains("configmap/applied configured"));
-        assertFalse(second.stderr, second.stderr.contains("warning"));
-        assertEquals("{\"a\":\"1\",\"c\":\"3\"}", kubectl("get", "cm", "applied", "-o", "jsonpath={.data}").stdout);
+        assertTrue(second.stdout(), second.stdout().contains("configmap/applied configured"));
+        assertFalse(second.stderr(), second.stderr().contains("warning"));
+        assertEquals("{\"a\":\"1\",\"c\":\"3\"}", kubectl("get", "cm", "applied", "-o", "jsonpath={.data}").stdout());
 
         kubectl("create", "secret", "generic", "s1", "--from-literal=p=q").requireSuccess("create secret");
-        assertEquals("cQ==", kubectl("get", "secret", "s1", "-o", "jsonpath={.data.p}").stdout);
-        String secrets = kubectl("get", "secrets").requireSuccess("get secrets").stdout;
+        assertEquals("cQ==", kubectl("get", "secret", "s1", "-o", "jsonpath={.data.p}").stdout());
+        String secrets = kubectl("get", "secrets").requireSuccess("get secrets").stdout();
         assertTrue(secrets, secrets.contains("TYPE") && secrets.contains("Opaque"));
 
         kubectl("delete", "cm", "x").requireSuccess("delete configmap");
         kubectl("delete", "secret", "s1").requireSuccess("delete secret");
         Result gone = kubectl("get", "cm", "x");
-        assertEquals(1, gone.exitCode);
-        assertTrue(gone.stderr, gone.stderr.contains("NotFound"));
+        assertEquals(1, gone.exitCode());
+        assertTrue(gone.stderr(), gone.stderr().contains("NotFound"));
     }
 
     @Test
@@ -231,8 +191,8 @@ public class KubectlIT {
         awaitApi();
         Result r = run(List.of("curl", "-sk", "-w", "\n%{http_code}", "https://" + ADDRESS + ":6443/api/v1/nodes"),
                 null);
-        assertTrue(r.stdout, r.stdout.endsWith("\n401"));
-        assertTrue(r.stdout, r.stdout.contains("\"reason\":\"Unauthorized\""));
+        assertTrue(r.stdout(), r.stdout().endsWith("\n401"));
+        assertTrue(r.stdout(), r.stdout().contains("\"reason\":\"Unauthorized\""));
     }
 
     @Test

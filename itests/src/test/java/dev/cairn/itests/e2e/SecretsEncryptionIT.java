@@ -7,6 +7,8 @@ import static org.junit.Assume.assumeTrue;
 
 import dev.cairn.itests.e2e.support.Await;
 import dev.cairn.itests.e2e.support.CairnProcess;
+import dev.cairn.itests.e2e.support.Kubectl;
+import dev.cairn.itests.e2e.support.Kubectl.Result;
 import dev.cairn.itests.e2e.support.Etcdctl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +35,6 @@ public class SecretsEncryptionIT {
     private static final String ADDRESS = "127.0.0.30";
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
     private static final Duration READY = Duration.ofSeconds(30);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Pattern ETCD_VALUE = Pattern.compile("\"value\":\"([A-Za-z0-9+/=]*)\"");
 
@@ -41,15 +42,6 @@ public class SecretsEncryptionIT {
     private CairnProcess server;
 
     /** One finished command. */
-    private record Result(int exitCode, String stdout, String stderr) {
-        Result requireSuccess(String what) {
-            if (exitCode != 0) {
-                throw new AssertionError(what + " failed (exit " + exitCode + ")\nstdout: " + stdout + "\nstderr: "
-                        + stderr);
-            }
-            return this;
-        }
-    }
 
     @BeforeClass
     public static void requireTools() {
@@ -107,7 +99,7 @@ public class SecretsEncryptionIT {
 
     private String password(String secret) {
         String encoded = kubectl("get", "secret", secret, "-o", "jsonpath={.data.password}")
-                .requireSuccess("get secret " + secret).stdout.trim();
+                .requireSuccess("get secret " + secret).stdout().trim();
         return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
 
@@ -127,45 +119,14 @@ public class SecretsEncryptionIT {
     }
 
     private Path kubeconfig() {
-        return server.dataDir().resolve("cairn.yaml");
+        return new Kubectl(server).kubeconfig();
     }
 
     private Result kubectl(String... args) {
-        List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", kubeconfig().toString()));
-        command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile("kubectl", ".out");
-            Path err = Files.createTempFile("kubectl", ".err");
-            try {
-                ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile())
-                        .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File(
-                                "/dev/null")));
-                pb.environment().remove("KUBECONFIG");
-                Process p = pb.start();
-                if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly().waitFor();
-                    throw new AssertionError("timed out after " + COMMAND_TIMEOUT + ": " + command);
-                }
-                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return new Kubectl(server).run(args);
     }
 
-    /** Waits until the API answers kubectl (the etcd port opens first). */
     private void awaitApi() {
-        Await.until("kubectl get nodes to answer on " + server.name(), READY, () -> {
-            if (!Files.exists(kubeconfig())) {
-                return false;
-            }
-            return kubectl("get", "nodes", "--no-headers").exitCode == 0;
-        }, () -> server.logTail());
+        new Kubectl(server).awaitApi();
     }
 }
