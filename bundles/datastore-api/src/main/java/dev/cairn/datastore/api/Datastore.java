@@ -70,6 +70,14 @@ public interface Datastore extends AutoCloseable {
 
     ClusterState cluster();
 
+    /**
+     * Membership changes, for a backend whose cluster can have more than one member; empty for a single-node
+     * backend (the etcd API then answers changes as a cluster that cannot make them).
+     */
+    default java.util.Optional<ClusterMembership> membership() {
+        return java.util.Optional.empty();
+    }
+
     /** Active alarms. */
     List<Alarm> alarms();
 

@@ -27,6 +27,16 @@ public enum StoreError {
     CORRUPT("DATA_LOSS", "etcdserver: corrupt cluster"),
     NOT_LEADER("FAILED_PRECONDITION", "etcdserver: not leader"),
     MEMBER_NOT_FOUND("NOT_FOUND", "etcdserver: member not found"),
+    PEER_URL_EXISTS("FAILED_PRECONDITION", "etcdserver: Peer URLs already exists"),
+    MEMBER_BAD_URLS("INVALID_ARGUMENT", "etcdserver: given member URLs are invalid"),
+    MEMBER_NOT_LEARNER("FAILED_PRECONDITION", "etcdserver: can only promote a learner member"),
+    LEARNER_NOT_READY("FAILED_PRECONDITION",
+            "etcdserver: can only promote a learner member which is in sync with leader"),
+    TOO_MANY_LEARNERS("FAILED_PRECONDITION", "etcdserver: too many learner members in cluster"),
+    MEMBER_NOT_ENOUGH_STARTED("FAILED_PRECONDITION",
+            "etcdserver: re-configuration failed due to not enough started members"),
+    BAD_LEADER_TRANSFEREE("FAILED_PRECONDITION", "etcdserver: bad leader transferee"),
+    UNHEALTHY_CLUSTER("UNAVAILABLE", "etcdserver: unhealthy cluster"),
     UNSUPPORTED("UNIMPLEMENTED", "etcdserver: operation not supported by this datastore"),
     /** A failure of the storage itself (I/O error, full disk); the message is replaced by the cause's. */
     INTERNAL("UNKNOWN", "etcdserver: internal datastore error");
