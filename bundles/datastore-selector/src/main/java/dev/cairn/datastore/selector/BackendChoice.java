@@ -1,21 +1,94 @@
 package dev.cairn.datastore.selector;
 
-/**
- * Which backend type the configuration asks for, and with which endpoint (the precedence rule of DESIGN.md; only
- * the SQLite rules exist so far).
- */
-record BackendChoice(String type, String endpoint) {
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
-    static BackendChoice from(String datastoreEndpoint) {
-        String e = datastoreEndpoint == null ? "" : datastoreEndpoint.trim();
-        if (e.isEmpty()) {
-            return new BackendChoice("sqlite", "");
+/**
+ * Which backend serves this server, by the precedence rule of DESIGN.md:
+ * <ol>
+ * <li>an initialized embedded etcd ({@code server/db/etcd/raft/} holds Raft storage) wins, and the flags that asked
+ * for something else are reported as ignored;</li>
+ * <li>{@code --datastore-endpoint} selects that backend type;</li>
+ * <li>{@code --server} (the launcher has registered this server with the cluster) joins the embedded etcd;</li>
+ * <li>{@code --cluster-init} founds the embedded etcd;</li>
+ * <li>otherwise SQLite in the data dir.</li>
+ * </ol>
+ *
+ * @param type     the backend type ({@code datastore.type} of its provider)
+ * @param endpoint the endpoint handed to the backend
+ * @param options  backend options
+ * @param ignored  the flags the choice overrode, with the reason, one entry per flag
+ */
+record BackendChoice(String type, String endpoint, Map<String, String> options, List<String> ignored) {
+
+    static final String RAFT = "raft";
+    static final String SQLITE = "sqlite";
+
+    /** The configuration the choice depends on. */
+    record Request(Path dataDir, String endpoint, boolean clusterInit, String serverUrl, boolean join,
+            boolean clusterReset) {
+    }
+
+    static BackendChoice decide(Request r) {
+        String endpoint = r.endpoint() == null ? "" : r.endpoint().trim();
+        String server = r.serverUrl() == null ? "" : r.serverUrl().trim();
+        if (embeddedEtcdInitialized(r.dataDir()) || r.clusterReset()) {
+            List<String> ignored = new java.util.ArrayList<>();
+            String why = "an initialized embedded etcd exists in " + etcdDir(r.dataDir());
+            if (r.clusterInit()) {
+                ignored.add("--cluster-init (" + why + ")");
+            }
+            if (!server.isEmpty()) {
+                ignored.add("--server " + server + " (" + why + "; membership comes from disk)");
+            }
+            if (!endpoint.isEmpty()) {
+                ignored.add("--datastore-endpoint " + redact(endpoint) + " (" + why + ")");
+            }
+            return new BackendChoice(RAFT, "", Map.of(), List.copyOf(ignored));
         }
-        int colon = e.indexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("datastore-endpoint: '" + e
-                    + "' names no datastore type; write it as sqlite:<path>");
+        if (!endpoint.isEmpty()) {
+            int colon = endpoint.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("datastore-endpoint: '" + redact(endpoint)
+                        + "' names no datastore type; write it as sqlite:<path>");
+            }
+            return new BackendChoice(endpoint.substring(0, colon), endpoint, Map.of(), List.of());
         }
-        return new BackendChoice(e.substring(0, colon), e);
+        if (!server.isEmpty()) {
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("raft.join", String.valueOf(r.join()));
+            return new BackendChoice(RAFT, "", options, List.of());
+        }
+        if (r.clusterInit()) {
+            return new BackendChoice(RAFT, "", Map.of(), List.of());
+        }
+        return new BackendChoice(SQLITE, "", Map.of(), List.of());
+    }
+
+    /** The rule K3s uses too: Raft storage on disk means this server is a member, whatever the flags say. */
+    static boolean embeddedEtcdInitialized(Path dataDir) {
+        Path raft = etcdDir(dataDir).resolve("raft");
+        if (!Files.isDirectory(raft)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(raft)) {
+            return entries.findAny().isPresent();
+        } catch (IOException e) {
+            throw new IllegalStateException("invalid state for the embedded etcd directory " + raft + ": " + e, e);
+        }
+    }
+
+    static Path etcdDir(Path dataDir) {
+        return dataDir.resolve("server").resolve("db").resolve("etcd");
+    }
+
+    /** An endpoint may carry a password (postgres://user:pw@host); logs show only the scheme and host part. */
+    private static String redact(String endpoint) {
+        return endpoint.replaceAll("//[^/@]*@", "//***@");
     }
 }

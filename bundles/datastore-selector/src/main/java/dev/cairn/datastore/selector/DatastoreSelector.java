@@ -91,7 +91,12 @@ public final class DatastoreSelector {
         context = ctx;
         config = cfg;
         try {
-            choice = BackendChoice.from(cfg.datastore_endpoint());
+            choice = BackendChoice.decide(new BackendChoice.Request(Path.of(cfg.data_dir()),
+                    cfg.datastore_endpoint(), cfg.cluster_init(), cfg.server_url(), cfg.raft_join(),
+                    cfg.cluster_reset()));
+            for (String flag : choice.ignored()) {
+                LOG.info("flag ignored: {}", flag);
+            }
             settings = settingsFrom(cfg, choice);
         } catch (IllegalArgumentException e) {
             fail(e.getMessage(), e);
@@ -178,6 +183,22 @@ public final class DatastoreSelector {
         return new BackendSettings(Path.of(cfg.data_dir()), choice.endpoint(), cfg.node_name(),
                 List.of("https://" + host + ":" + cfg.client_port()),
                 List.of("https://" + host + ":" + cfg.peer_port()), cfg.quota_backend_bytes(), fsyncDelay,
-                Map.of());
+                options(cfg, choice));
+    }
+
+    /** The choice's own options, and the Raft tunables for the Raft backend. */
+    private static Map<String, String> options(SelectorConfig cfg, BackendChoice choice) {
+        Map<String, String> options = new java.util.LinkedHashMap<>(choice.options());
+        if (choice.type().equals(BackendChoice.RAFT)) {
+            options.put("bind.address", cfg.bind_address().trim());
+            options.put("cluster.reset", String.valueOf(cfg.cluster_reset()));
+            if (cfg.raft_election_timeout_ms() > 0) {
+                options.put("raft.election.timeout.ms", String.valueOf(cfg.raft_election_timeout_ms()));
+            }
+            if (cfg.raft_heartbeat_interval_ms() > 0) {
+                options.put("raft.heartbeat.interval.ms", String.valueOf(cfg.raft_heartbeat_interval_ms()));
+            }
+        }
+        return options;
     }
 }

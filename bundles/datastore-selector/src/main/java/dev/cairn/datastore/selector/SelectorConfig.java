@@ -34,6 +34,27 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Auto-compaction retention: a duration (periodic) or a revision count; 0 disables")
     String auto_compaction_retention() default "1h";
 
+    @AttributeDefinition(description = "Address the listeners bind; empty for all addresses")
+    String bind_address() default "";
+
+    @AttributeDefinition(description = "Found a new embedded etcd (Raft) cluster")
+    boolean cluster_init() default false;
+
+    @AttributeDefinition(description = "Supervisor URL of the cluster this server joined through; empty for none")
+    String server_url() default "";
+
+    @AttributeDefinition(description = "Set by the launcher once this server is registered with the cluster it joins")
+    boolean raft_join() default false;
+
+    @AttributeDefinition(description = "Make this member the only voter of a new cluster with all its data, then exit")
+    boolean cluster_reset() default false;
+
+    @AttributeDefinition(description = "Raft election timeout (lower bound) in ms; 0 for the backend's default")
+    int raft_election_timeout_ms() default 0;
+
+    @AttributeDefinition(description = "Raft leader heartbeat interval in ms; 0 for the backend's default")
+    int raft_heartbeat_interval_ms() default 0;
+
     @AttributeDefinition(description = "Fault injection: delay before every fsync (off when empty)")
     String failpoint_fsync_delay() default "";
 }

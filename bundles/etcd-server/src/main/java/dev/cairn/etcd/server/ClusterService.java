@@ -1,5 +1,6 @@
 package dev.cairn.etcd.server;
 
+import dev.cairn.datastore.api.ClusterMembership;
 import dev.cairn.datastore.api.ClusterState;
 import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.api.Member;
@@ -10,12 +11,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * etcd's {@code v3rpc/member.go}. Membership comes from {@link Datastore#cluster()}. The datastore API has no
- * membership changes yet, so changes are answered as etcd answers a cluster that cannot make them: removing the
- * only voting member or adding one is refused as "not enough started members" (what etcd's strict reconfiguration
- * check says), promoting a voter is "can only promote a learner member", unknown ids are "member not found".
+ * etcd's {@code v3rpc/member.go}. Membership comes from {@link Datastore#cluster()}; changes go to the datastore's
+ * {@link ClusterMembership}. A datastore without one (a single-node backend) answers changes as etcd answers a
+ * cluster that cannot make them: adding or removing is "not enough started members" (etcd's strict
+ * reconfiguration check), promoting a voter is "can only promote a learner member", unknown ids are "member not
+ * found".
  */
 final class ClusterService extends ClusterGrpc.ClusterImplBase {
     private final Datastore datastore;
@@ -41,6 +44,15 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberAdd(Rpc.MemberAddRequest r, StreamObserver<Rpc.MemberAddResponse> out) {
+        Optional<ClusterMembership> membership = datastore.membership();
+        if (membership.isPresent()) {
+            replies.reply(out, () -> {
+                checkUrls(r.getPeerURLsList());
+                return membership.get().addMember("", r.getPeerURLsList(), r.getIsLearner());
+            }, added -> Rpc.MemberAddResponse.newBuilder().setHeader(header()).setMember(ProtoMapper.member(added))
+                    .addAllMembers(members(datastore.cluster())).build());
+            return;
+        }
         replies.now(out, () -> {
             checkUrls(r.getPeerURLsList());
             List<Rpc.Member> members = members(datastore.cluster());
@@ -57,6 +69,13 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberRemove(Rpc.MemberRemoveRequest r, StreamObserver<Rpc.MemberRemoveResponse> out) {
+        Optional<ClusterMembership> membership = datastore.membership();
+        if (membership.isPresent()) {
+            replies.reply(out, () -> membership.get().removeMember(r.getID()),
+                    done -> Rpc.MemberRemoveResponse.newBuilder().setHeader(header())
+                            .addAllMembers(members(datastore.cluster())).build());
+            return;
+        }
         replies.now(out, () -> {
             find(r.getID());
             throw GrpcErrors.MEMBER_NOT_ENOUGH_STARTED;
@@ -65,6 +84,15 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberUpdate(Rpc.MemberUpdateRequest r, StreamObserver<Rpc.MemberUpdateResponse> out) {
+        Optional<ClusterMembership> membership = datastore.membership();
+        if (membership.isPresent()) {
+            replies.reply(out, () -> {
+                checkUrls(r.getPeerURLsList());
+                return membership.get().updateMember(r.getID(), r.getPeerURLsList());
+            }, updated -> Rpc.MemberUpdateResponse.newBuilder().setHeader(header())
+                    .addAllMembers(members(datastore.cluster())).build());
+            return;
+        }
         replies.now(out, () -> {
             Rpc.Member member = find(r.getID());
             checkUrls(r.getPeerURLsList());
@@ -79,6 +107,13 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberPromote(Rpc.MemberPromoteRequest r, StreamObserver<Rpc.MemberPromoteResponse> out) {
+        Optional<ClusterMembership> membership = datastore.membership();
+        if (membership.isPresent()) {
+            replies.reply(out, () -> membership.get().promoteMember(r.getID()),
+                    promoted -> Rpc.MemberPromoteResponse.newBuilder().setHeader(header())
+                            .addAllMembers(members(datastore.cluster())).build());
+            return;
+        }
         replies.now(out, () -> {
             Rpc.Member member = find(r.getID());
             if (!member.getIsLearner()) {

@@ -118,22 +118,23 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
     @Override
     public void moveLeader(Rpc.MoveLeaderRequest r, StreamObserver<Rpc.MoveLeaderResponse> out) {
-        replies.now(out, () -> {
-            ClusterState c = datastore.cluster();
-            if (c.memberId() != c.leaderId()) {
-                throw GrpcErrors.NOT_LEADER;
-            }
-            if (r.getTargetID() != c.memberId()) {
-                Member target = c.members().stream().filter(m -> m.id() == r.getTargetID()).findFirst()
-                        .orElse(null);
-                if (target == null || target.learner()) {
-                    throw GrpcErrors.BAD_LEADER_TRANSFEREE;
-                }
-                throw GrpcErrors.UNSUPPORTED;
-            }
+        ClusterState c = datastore.cluster();
+        if (c.memberId() != c.leaderId()) {
+            Replies.fail(out, GrpcErrors.NOT_LEADER);
+            return;
+        }
+        if (r.getTargetID() == c.memberId()) {
             // The target already leads: etcd's transfer loop ends at once.
-            return Rpc.MoveLeaderResponse.newBuilder().setHeader(headers.current()).build();
-        });
+            replies.now(out, () -> Rpc.MoveLeaderResponse.newBuilder().setHeader(headers.current()).build());
+            return;
+        }
+        Member target = c.members().stream().filter(m -> m.id() == r.getTargetID()).findFirst().orElse(null);
+        if (target == null || target.learner() || datastore.membership().isEmpty()) {
+            Replies.fail(out, GrpcErrors.BAD_LEADER_TRANSFEREE);
+            return;
+        }
+        replies.reply(out, () -> datastore.membership().get().moveLeader(r.getTargetID()),
+                done -> Rpc.MoveLeaderResponse.newBuilder().setHeader(headers.current()).build());
     }
 
     /**
