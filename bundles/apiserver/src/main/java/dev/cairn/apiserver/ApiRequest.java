@@ -13,9 +13,23 @@ import java.util.Map;
  * @param accept      the Accept header, "" when absent
  * @param body        the request body (possibly empty)
  * @param user        the authenticated user, null without a client certificate
+ * @param authorization the Authorization header, "" when absent (HTTP Basic on the supervisor routes)
+ * @param remote      the client's address, null when unknown
  */
 record ApiRequest(String method, String path, Map<String, List<String>> query, String contentType, String accept,
-        byte[] body, User user) {
+        byte[] body, User user, String authorization, java.net.InetAddress remote) {
+
+    /** A request without Authorization header and client address (the Kubernetes routes need neither). */
+    ApiRequest(String method, String path, Map<String, List<String>> query, String contentType, String accept,
+            byte[] body, User user) {
+        this(method, path, query, contentType, accept, body, user, "", null);
+    }
+
+    /** Never the Authorization header: it carries the token's password. */
+    @Override
+    public String toString() {
+        return "ApiRequest[" + method + " " + path + "]";
+    }
 
     /**
      * A user from a verified client certificate.

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * CA; none is 401) and authorization (group system:masters may do everything; anyone else is 403), discovery,
  * OpenAPI and the resources.
  */
-final class ApiRouter {
+final class ApiRouter implements HttpRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
     /** About as often as Kubernetes sends watch bookmarks. */
     static final java.time.Duration BOOKMARK_INTERVAL = java.time.Duration.ofMinutes(1);
@@ -45,7 +45,8 @@ final class ApiRouter {
         this.resources = new ResourceEndpoint(store, tables);
     }
 
-    void handle(ApiRequest request, Exchange exchange) {
+    @Override
+    public void handle(ApiRequest request, Exchange exchange) {
         try {
             route(request, exchange);
         } catch (ApiException e) {

@@ -1,9 +1,11 @@
 package dev.cairn.apiserver;
 
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.security.api.ClusterCredentials;
 import dev.cairn.security.api.ClusterTls;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the Kubernetes-style API on the HTTPS port while the active datastore and the cluster TLS files are there,
- * and writes the admin kubeconfig. With {@code disable.apiserver} nothing starts: no port, no Node, nothing
- * written to the store.
+ * Serves the HTTPS port while the active datastore, the cluster TLS files and the cluster credentials are there:
+ * the supervisor routes always, the Kubernetes-style API (with this server's Node and the admin kubeconfig) unless
+ * {@code disable.apiserver} is set; then no Node and no kubeconfig are written and nothing is stored.
  */
 @Component(configurationPid = "cairn.server", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = ApiServerComponent.Config.class)
@@ -34,7 +36,8 @@ public final class ApiServerComponent {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServerComponent.class);
 
     @ObjectClassDefinition(name = "Cairn apiserver",
-            description = "The Kubernetes-style HTTPS API, this server's Node and the admin kubeconfig.")
+            description = "The HTTPS port: the supervisor API, the Kubernetes-style API, this server's Node and"
+                    + " the admin kubeconfig.")
     @interface Config {
         @AttributeDefinition(description = "The server's data directory.")
         String data_dir();
@@ -48,23 +51,54 @@ public final class ApiServerComponent {
         @AttributeDefinition(description = "The address to listen on; empty for all addresses.")
         String bind_address() default "";
 
-        @AttributeDefinition(description = "The HTTPS port of the Kubernetes-style API.")
+        @AttributeDefinition(description = "The HTTPS port of the supervisor and the Kubernetes-style API.")
         int https_port() default 6443;
 
-        @AttributeDefinition(description = "Run a datastore-only server: no Kubernetes-style API, no Node.")
+        @AttributeDefinition(description = "Run a datastore-only server: the supervisor API only, no"
+                + " Kubernetes-style API, no Node.")
         boolean disable_apiserver() default false;
 
         @AttributeDefinition(description = "Store Secrets encrypted (aescbc) with the key in"
-                + " <data-dir>/" + EncryptionConfig.RELATIVE_PATH + ", generated on first start.")
+                + " <data-dir>/" + EncryptionConfig.RELATIVE_PATH + ", generated on first start. Critical: every"
+                + " server of a cluster must agree.")
         boolean secrets_encryption() default false;
 
         @AttributeDefinition(description = "How long a node may go without a heartbeat before it is NotReady,"
                 + " a duration like 40s.")
         String node_monitor_grace_period() default "40s";
+
+        @AttributeDefinition(description = "Pod network (--cluster-cidr). Critical: every server must agree.")
+        String cluster_cidr() default "10.42.0.0/16";
+
+        @AttributeDefinition(description = "Service network (--service-cidr). Critical.")
+        String service_cidr() default "10.43.0.0/16";
+
+        @AttributeDefinition(description = "Cluster DNS address (--cluster-dns). Critical.")
+        String cluster_dns() default "10.43.0.10";
+
+        @AttributeDefinition(description = "Cluster domain (--cluster-domain). Critical.")
+        String cluster_domain() default "cluster.local";
+
+        @AttributeDefinition(description = "Disabled packaged components (--disable; comma lists allowed)."
+                + " Critical.")
+        String[] disable() default {};
+
+        @AttributeDefinition(description = "--disable-helm-controller. Critical.")
+        boolean disable_helm_controller() default false;
+
+        @AttributeDefinition(description = "--disable-kube-proxy. Critical.")
+        boolean disable_kube_proxy() default false;
+
+        @AttributeDefinition(description = "--disable-network-policy. Critical.")
+        boolean disable_network_policy() default false;
     }
 
     @Reference
     Datastore datastore;
+
+    /** Static and mandatory: the security bundle always provides it, and the supervisor needs it for every join. */
+    @Reference
+    ClusterCredentials credentials;
 
     volatile ClusterTls tls;
 
@@ -82,37 +116,73 @@ public final class ApiServerComponent {
             policy = ReferencePolicy.DYNAMIC)
     volatile Consumer<String> fatal;
 
+    private volatile HttpsListener listener;
     private volatile KubeApiServer server;
+    private volatile int port;
     private volatile String url;
     private volatile Path kubeconfig;
 
     @Activate
     void activate(Config config) throws IOException {
-        if (config.disable_apiserver()) {
-            LOG.info("event=apiserver_disabled reason=disable.apiserver");
-            return;
-        }
         String nodeIp = config.node_ip().trim();
         String nodeName = nodeName(config.node_name());
-        KubeApiServer.Settings settings = new KubeApiServer.Settings(config.bind_address().trim(),
-                config.https_port(), nodeName, nodeIp, tls.servingCert(), tls.servingKey(), tls.clientCa(),
-                parseDuration(config.node_monitor_grace_period()));
         Path dataDir = Path.of(config.data_dir()).toAbsolutePath();
-        SecretsCipher secrets = secretsCipher(EncryptionConfig.location(dataDir), config.secrets_encryption());
-        KubeApiServer s = new KubeApiServer(datastore, settings, secrets, Clock.systemUTC());
+        KubeApiServer kube = null;
+        if (config.disable_apiserver()) {
+            LOG.info("event=apiserver_disabled reason=disable.apiserver serving=supervisor");
+        } else {
+            SecretsCipher secrets = secretsCipher(EncryptionConfig.location(dataDir), config.secrets_encryption());
+            kube = new KubeApiServer(datastore, new KubeApiServer.Settings(config.https_port(), nodeName, nodeIp,
+                    parseDuration(config.node_monitor_grace_period())), secrets, Clock.systemUTC());
+        }
+        HttpRoutes routes = supervisor(config, dataDir,
+                kube == null ? SupervisorRoutes.kubernetesApiDisabled() : kube.routes());
+        String bindAddress = config.bind_address().trim();
+        HttpsListener l = new HttpsListener(routes);
         try {
-            s.start();
+            InetSocketAddress address = bindAddress.isEmpty() ? new InetSocketAddress(config.https_port())
+                    : new InetSocketAddress(bindAddress, config.https_port());
+            port = l.start(address, tls.servingCert(), tls.servingKey(), tls.clientCa());
         } catch (IOException | RuntimeException e) {
-            s.close();
-            reportFatal(e, settings);
+            l.close();
+            reportFatal(e, bindAddress, config.https_port());
             throw e;
         }
-        server = s;
-        url = "https://" + KubeApiServer.hostForUrl(nodeIp) + ":" + s.port();
+        try {
+            if (kube != null) {
+                kube.start(); // only once the port is ours: a server that cannot serve writes nothing
+            }
+        } catch (RuntimeException e) {
+            kube.close();
+            l.close();
+            fatal("apiserver_start_failed", "cannot start the Kubernetes API: " + e.getMessage(), e);
+            throw e;
+        }
+        listener = l;
+        server = kube;
+        url = "https://" + KubeApiServer.hostForUrl(nodeIp) + ":" + port;
+        if (kube == null) {
+            System.out.println("Cairn supervisor ready at " + url + " (Kubernetes API disabled)");
+            return;
+        }
         kubeconfig = dataDir.resolve("cairn.yaml");
         AdminKubeconfig.write(kubeconfig, url, tls.serverCa(), tls.adminCert(), tls.adminKey());
         System.out.println("Cairn Kubernetes API ready at " + url + " (node " + nodeName + ")");
         System.out.println("kubectl --kubeconfig " + kubeconfig + " get nodes");
+    }
+
+    private SupervisorRoutes supervisor(Config config, Path dataDir, HttpRoutes next) {
+        CriticalConfig critical = new CriticalConfig(config.cluster_cidr().trim(), config.service_cidr().trim(),
+                config.cluster_dns().trim(), config.cluster_domain().trim(),
+                CriticalConfig.normalizeDisable(config.disable()), config.disable_helm_controller(),
+                config.disable_kube_proxy(), config.disable_network_policy(), config.secrets_encryption());
+        return new SupervisorRoutes(tls.serverCa(), new BasicAuth(credentials), critical,
+                new BootstrapFiles(dataDir.resolve("server")), new ClusterMembers(datastore), next);
+    }
+
+    /** The bound HTTPS port (the configured one, or the one picked for port 0). */
+    int port() {
+        return port;
     }
 
     /**
@@ -120,13 +190,16 @@ public final class ApiServerComponent {
      * (which embeds the admin certificate) is written again.
      */
     void tlsUpdated(Map<String, Object> properties) {
-        KubeApiServer s = server;
-        if (s == null) {
+        HttpsListener l = listener;
+        if (l == null) {
             return;
         }
         try {
-            s.reloadTls();
-            AdminKubeconfig.write(kubeconfig, url, tls.serverCa(), tls.adminCert(), tls.adminKey());
+            l.reloadTls(tls.servingCert(), tls.servingKey(), tls.clientCa());
+            LOG.info("event=apiserver_tls_reloaded cert={}", tls.servingCert());
+            if (kubeconfig != null) {
+                AdminKubeconfig.write(kubeconfig, url, tls.serverCa(), tls.adminCert(), tls.adminKey());
+            }
         } catch (IOException | RuntimeException e) {
             LOG.error("event=apiserver_tls_reload_failed generation={} error=\"{}\"; the previous certificate stays"
                     + " in use", properties.get(ClusterTls.GENERATION), e.getMessage());
@@ -138,6 +211,10 @@ public final class ApiServerComponent {
         if (server != null) {
             server.close();
             server = null;
+        }
+        if (listener != null) {
+            listener.close();
+            listener = null;
             LOG.info("event=apiserver_stopped");
         }
     }
@@ -161,14 +238,18 @@ public final class ApiServerComponent {
         }
     }
 
-    private void reportFatal(Exception e, KubeApiServer.Settings settings) {
-        String where = (settings.bindAddress().isEmpty() ? "*" : settings.bindAddress()) + ":" + settings.port();
+    private void reportFatal(Exception e, String bindAddress, int httpsPort) {
+        String where = (bindAddress.isEmpty() ? "*" : bindAddress) + ":" + httpsPort;
         String message = e instanceof BindException
-                ? "the Kubernetes API port " + where + " cannot be bound: " + e.getMessage() + "; another process is"
+                ? "the HTTPS port " + where + " cannot be bound: " + e.getMessage() + "; another process is"
                         + " listening there; stop it or choose another port with --https-listen-port"
                         + " (configuration https.port)"
-                : "cannot start the Kubernetes API on " + where + ": " + e.getMessage();
-        LOG.error("event=apiserver_start_failed address={} error=\"{}\"", where, message, e);
+                : "cannot serve the HTTPS port " + where + ": " + e.getMessage();
+        fatal("apiserver_start_failed address=" + where, message, e);
+    }
+
+    private void fatal(String event, String message, Exception e) {
+        LOG.error("event={} error=\"{}\"", event, message, e);
         Consumer<String> handler = fatal;
         if (handler != null) {
             handler.accept(message);

@@ -50,13 +50,14 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * HTTPS (HTTP/1.1) on the API port. Client certificates are verified against the client CA but optional at the TLS
- * level, so that a request without one gets Kubernetes' 401 Status rather than a failed handshake. Requests run on
+ * level, so that a request without one gets Kubernetes' 401 Status rather than a failed handshake, and the
+ * supervisor routes (HTTP Basic with the token) work without one. Requests run on
  * a small worker pool (they wait on the datastore); the event loop only moves bytes.
  */
 final class HttpsListener implements AutoCloseable {
     private static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-    private final ApiRouter router;
+    private final HttpRoutes routes;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private ExecutorService requests;
@@ -64,8 +65,8 @@ final class HttpsListener implements AutoCloseable {
     /** Read by every new connection; {@link #reloadTls} swaps it, open connections keep the engine they have. */
     private final AtomicReference<SslContext> ssl = new AtomicReference<>();
 
-    HttpsListener(ApiRouter router) {
-        this.router = router;
+    HttpsListener(HttpRoutes routes) {
+        this.routes = routes;
     }
 
     /** Binds and returns the bound port. */
@@ -127,9 +128,9 @@ final class HttpsListener implements AutoCloseable {
             msg.content().readBytes(body);
             ApiRequest request = new ApiRequest(msg.method().name(), uri.path(), uri.parameters(),
                     header(msg, HttpHeaderNames.CONTENT_TYPE), header(msg, HttpHeaderNames.ACCEPT), body,
-                    user(ctx));
+                    user(ctx), header(msg, HttpHeaderNames.AUTHORIZATION), remote(ctx));
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
-            requests.execute(() -> router.handle(request, new NettyExchange(ctx, keepAlive)));
+            requests.execute(() -> routes.handle(request, new NettyExchange(ctx, keepAlive)));
         }
 
         @Override
@@ -141,6 +142,10 @@ final class HttpsListener implements AutoCloseable {
     private static String header(FullHttpRequest msg, CharSequence name) {
         String v = msg.headers().get(name);
         return v == null ? "" : v;
+    }
+
+    private static java.net.InetAddress remote(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     }
 
     /** The user of a verified client certificate: CN as the name, the O values as groups. */
@@ -190,6 +195,7 @@ final class HttpsListener implements AutoCloseable {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
             response.headers().set("Cache-Control", "no-cache, private");
+            r.headers().forEach(response.headers()::set);
             if (keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 ctx.writeAndFlush(response);

@@ -2,9 +2,6 @@ package dev.cairn.apiserver;
 
 import dev.cairn.datastore.api.Datastore;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -14,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kubernetes-style API over a {@link Datastore}, plain Java (no OSGi): the default namespaces, the HTTPS
- * listener, this server's Node with its heartbeat, and the node readiness checker. It owns every thread it starts.
+ * The Kubernetes-style API over a {@link Datastore}, plain Java (no OSGi): its routes, the default namespaces,
+ * this server's Node with its heartbeat, and the node readiness checker. The HTTPS listener that serves the routes
+ * is the caller's (it serves the supervisor routes too); this class owns every thread it starts.
  */
 final class KubeApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubeApiServer.class);
@@ -23,43 +21,42 @@ final class KubeApiServer implements AutoCloseable {
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
 
     /**
-     * @param bindAddress the address to listen on, "" for all
-     * @param port        the HTTPS port (0: any free port)
-     * @param nodeName    this server's Node name
-     * @param nodeIp      the advertised address
-     * @param grace       how long a Node may go without renewing its Lease before it is NotReady
+     * @param port     the HTTPS port, as discovery documents name it
+     * @param nodeName this server's Node name
+     * @param nodeIp   the advertised address
+     * @param grace    how long a Node may go without renewing its Lease before it is NotReady
      */
-    record Settings(String bindAddress, int port, String nodeName, String nodeIp, Path cert, Path key,
-            Path clientCa, Duration grace) {
+    record Settings(int port, String nodeName, String nodeIp, Duration grace) {
     }
 
     private final Datastore datastore;
     private final Settings settings;
-    private final SecretsCipher secrets;
     private final Clock clock;
-    private HttpsListener listener;
+    private final ObjectStore store;
+    private final ApiRouter router;
     private ScheduledExecutorService timers;
-    private int port;
 
     KubeApiServer(Datastore datastore, Settings settings, SecretsCipher secrets, Clock clock) {
         this.datastore = datastore;
         this.settings = settings;
-        this.secrets = secrets;
         this.clock = clock;
-    }
-
-    synchronized void start() throws IOException {
-        ObjectStore store = new ObjectStore(datastore, clock, secrets);
+        this.store = new ObjectStore(datastore, clock, secrets);
         TableRenderer tables = new TableRenderer(clock);
         Discovery discovery = new Discovery(hostForUrl(settings.nodeIp()) + ":" + settings.port());
-        ApiRouter router = new ApiRouter(store, tables, discovery, new OpenApi(), new HealthProbe(datastore));
-        listener = new HttpsListener(router);
-        InetSocketAddress address = settings.bindAddress().isEmpty() ? new InetSocketAddress(settings.port())
-                : new InetSocketAddress(settings.bindAddress(), settings.port());
-        port = listener.start(address, settings.cert(), settings.key(), settings.clientCa());
-        // only once the port is ours: a server that cannot serve writes nothing
-        DefaultNamespaces.ensure(store);
+        this.router = new ApiRouter(store, tables, discovery, new OpenApi(), new HealthProbe(datastore));
+    }
 
+    /** The Kubernetes routes, for the HTTPS listener. */
+    HttpRoutes routes() {
+        return router;
+    }
+
+    /**
+     * Writes the default namespaces and this server's Node, then keeps the Node alive. Called once the HTTPS port
+     * is bound: a server that cannot serve writes nothing.
+     */
+    synchronized void start() {
+        DefaultNamespaces.ensure(store);
         NodeHeartbeat heartbeat = new NodeHeartbeat(store, clock, settings.nodeName(), settings.nodeIp(),
                 "raft".equals(datastore.type()));
         NodeLifecycle lifecycle = new NodeLifecycle(store, clock, settings.grace());
@@ -69,18 +66,6 @@ final class KubeApiServer implements AutoCloseable {
                 HEARTBEAT_INTERVAL.toMillis(), HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(() -> guarded("node_status_check", lifecycle::check),
                 CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Serves the current files behind the certificate paths to new connections (after a renewal). */
-    synchronized void reloadTls() throws IOException {
-        if (listener != null) {
-            listener.reloadTls(settings.cert(), settings.key(), settings.clientCa());
-            LOG.info("event=apiserver_tls_reloaded cert={}", settings.cert());
-        }
-    }
-
-    int port() {
-        return port;
     }
 
     private static void guarded(String task, Runnable r) {
@@ -102,10 +87,6 @@ final class KubeApiServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             timers = null;
-        }
-        if (listener != null) {
-            listener.close();
-            listener = null;
         }
     }
 

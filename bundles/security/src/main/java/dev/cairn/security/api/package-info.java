@@ -1,4 +1,4 @@
-/** The cluster's TLS material, as the other bundles consume it. */
+/** The cluster's TLS material and credentials, as the other bundles (and the launcher) consume them. */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package dev.cairn.security.api;
