@@ -58,7 +58,8 @@ final class CairnCommandLine {
                 .sortSynopsis(false)
                 .footer("%nEvery flag can also be set by its CAIRN_* environment variable or a key of the config "
                                 + "file; a flag given here wins over the environment, which wins over the file.",
-                        "List values (--tls-san) are replaced, not merged: CAIRN_TLS_SAN=a,b or tls-san: [a, b].");
+                        "List values (--tls-san, --disable) are replaced, not merged: CAIRN_TLS_SAN=a,b or "
+                                + "tls-san: [a, b].");
         for (Flag.Section section : Flag.Section.values()) {
             ArgGroupSpec.Builder group = ArgGroupSpec.builder()
                     .heading("%n" + section.heading + ":%n")

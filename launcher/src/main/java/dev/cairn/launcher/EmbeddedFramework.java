@@ -98,6 +98,15 @@ final class EmbeddedFramework {
         framework.getBundleContext().registerService(Consumer.class, sink, properties);
     }
 
+    /** Registers the sink of one-shot jobs' final messages; call before starting bundles, like the fatal one. */
+    void registerExitMessages(Consumer<String> sink) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(ExitMessages.SERVICE_PROPERTY, Boolean.TRUE);
+        properties.put(Constants.SERVICE_DESCRIPTION, "cairn launcher: a finished one-shot job stops the process "
+                + "(exit 0)");
+        framework.getBundleContext().registerService(Consumer.class, sink, properties);
+    }
+
     /** Installs every jar in {@code bundleDir}, fails naming each bundle that does not resolve, starts them all. */
     List<Bundle> installAndStart(Path bundleDir) throws StartupException {
         List<Bundle> bundles = install(bundleDir);

@@ -48,11 +48,62 @@ enum Flag {
     DISABLE_APISERVER("disable-apiserver", null, "<true|false>", Section.SERVER, "disable.apiserver",
             "Run a datastore-only server: no Kubernetes-style API on the HTTPS port, no Node registration.", "false"),
     SECRETS_ENCRYPTION("secrets-encryption", null, "<true|false>", Section.SERVER, "secrets.encryption",
-            "Store Secret data encrypted (AES-CBC, key in <data-dir>/server/cred/encryption-config.json).", "false");
+            "Store Secret data encrypted (AES-CBC, key in <data-dir>/server/cred/encryption-config.json); must be "
+                    + "the same on every server.", "false"),
+    CLUSTER_INIT("cluster-init", null, "<true|false>", Section.CLUSTER, "cluster.init",
+            "Found a new cluster with the embedded etcd (Raft) datastore; other servers join it with --server.",
+            "false"),
+    SERVER("server", null, "<url>", Section.CLUSTER, "server.url",
+            "Join the cluster of the server at this https:// URL (its HTTPS port); needs --token. Ignored once "
+                    + "this server holds an etcd database.", "none"),
+    TOKEN("token", null, "<token>", Section.CLUSTER, ".token",
+            "Shared secret of the cluster's servers: the full token from <data-dir>/server/token of a server "
+                    + "(K10<ca-hash>::server:<password>, pins the cluster CA) or a bare password.",
+            "a random password on the first server"),
+    TOKEN_FILE("token-file", null, "<file>", Section.CLUSTER, null,
+            "File holding the token; overrides --token.", "none"),
+    CLUSTER_RESET("cluster-reset", null, "<true|false>", Section.CLUSTER, "cluster.reset",
+            "After losing quorum: make this server the only member of a new cluster with all its data, print "
+                    + "the next steps and exit.", "false"),
+    ETCD_ELECTION_TIMEOUT("etcd-election-timeout", null, "<ms>", Section.CLUSTER, "raft.election.timeout.ms",
+            "Raft election timeout in milliseconds (a follower waits 1-2 times this for a leader); at least 5 "
+                    + "times the heartbeat interval.", "the datastore's default"),
+    ETCD_HEARTBEAT_INTERVAL("etcd-heartbeat-interval", null, "<ms>", Section.CLUSTER, "raft.heartbeat.interval.ms",
+            "Raft leader heartbeat interval in milliseconds.", "the datastore's default"),
+    CLUSTER_CIDR("cluster-cidr", null, "<cidr>", Section.KUBERNETES, "cluster.cidr",
+            "Pod network(s); comma-separated for dual-stack.", CriticalDefaults.CLUSTER_CIDR),
+    SERVICE_CIDR("service-cidr", null, "<cidr>", Section.KUBERNETES, "service.cidr",
+            "Service network(s); comma-separated for dual-stack.", CriticalDefaults.SERVICE_CIDR),
+    CLUSTER_DNS("cluster-dns", null, "<ip>", Section.KUBERNETES, "cluster.dns",
+            "Cluster DNS service address(es); comma-separated for dual-stack.", CriticalDefaults.CLUSTER_DNS),
+    CLUSTER_DOMAIN("cluster-domain", null, "<domain>", Section.KUBERNETES, "cluster.domain",
+            "Cluster DNS domain.", CriticalDefaults.CLUSTER_DOMAIN),
+    DISABLE("disable", null, "<component>", Section.KUBERNETES, "disable",
+            "Packaged component not to deploy (coredns, servicelb, traefik, local-storage, metrics-server, "
+                    + "runtimes); repeat or separate with commas.", "none"),
+    DISABLE_HELM_CONTROLLER("disable-helm-controller", null, "<true|false>", Section.KUBERNETES,
+            "disable.helm.controller", "Do not run the Helm controller.", "false"),
+    DISABLE_KUBE_PROXY("disable-kube-proxy", null, "<true|false>", Section.KUBERNETES, "disable.kube.proxy",
+            "Do not run kube-proxy.", "false"),
+    DISABLE_NETWORK_POLICY("disable-network-policy", null, "<true|false>", Section.KUBERNETES,
+            "disable.network.policy", "Do not run the network policy controller.", "false");
+
+    /** Defaults of the settings every server of a cluster must share (K3s's values). */
+    static final class CriticalDefaults {
+        static final String CLUSTER_CIDR = "10.42.0.0/16";
+        static final String SERVICE_CIDR = "10.43.0.0/16";
+        static final String CLUSTER_DNS = "10.43.0.10";
+        static final String CLUSTER_DOMAIN = "cluster.local";
+
+        private CriticalDefaults() {
+        }
+    }
 
     /** How the help groups the flags. */
     enum Section {
-        SERVER("Server"), NETWORK("Network"), DATASTORE("Datastore"), LOGGING("Logging");
+        SERVER("Server"), CLUSTER("Cluster"), NETWORK("Network"),
+        KUBERNETES("Kubernetes (must be the same on every server of a cluster)"), DATASTORE("Datastore"),
+        LOGGING("Logging");
 
         final String heading;
 
@@ -60,6 +111,8 @@ enum Flag {
             this.heading = heading;
         }
     }
+
+    private static final String BOOLEAN_LABEL = "<true|false>";
 
     private final String name;
     private final String shortName;
@@ -113,11 +166,11 @@ enum Flag {
     }
 
     boolean isList() {
-        return this == TLS_SAN;
+        return this == TLS_SAN || this == DISABLE;
     }
 
     boolean isBoolean() {
-        return this == DEBUG || this == DISABLE_APISERVER || this == SECRETS_ENCRYPTION;
+        return paramLabel.equals(BOOLEAN_LABEL);
     }
 
     String helpText() {

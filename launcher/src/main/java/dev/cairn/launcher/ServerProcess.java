@@ -13,7 +13,9 @@ import java.util.logging.Logger;
 /**
  * One {@code cairn server} process: takes the data dir lock, starts the framework with the bundles, writes the
  * configuration, then waits until a signal (SIGTERM/SIGINT: stop within 5 s, exit 0), a bundle's fatal error
- * (print it, stop, exit 1) or the framework stopping on its own (exit 0).
+ * (print it, stop, exit 1), a bundle's one-shot job finishing (print its message, stop, exit 0) or the framework
+ * stopping on its own (exit 0). With {@code --server} and no etcd database yet, it first joins the cluster
+ * ({@link ClusterJoin}).
  */
 final class ServerProcess implements ServerRunner {
 
@@ -41,16 +43,32 @@ final class ServerProcess implements ServerRunner {
         try (DataDirLock lock = DataDirLock.acquire(settings.dataDir())) {
             announce(settings);
             FatalErrors fatal = new FatalErrors();
+            ExitMessages exit = new ExitMessages();
+            // before the join, whose retries may last a minute: a signal then also exits 0 at once
             Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnSignal, "cairn-shutdown"));
             try {
-                int bundles = launch(settings, bundleDir, fatal);
+                ServerSettings effective = joinIfNeeded(settings);
+                int bundles = launch(effective, bundleDir, fatal, exit);
                 LOG.info("started bundles=" + bundles + " home=" + bundleDir.getParent() + " in "
                         + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
             } catch (StartupException e) {
                 stopFramework();
                 throw e;
             }
-            return awaitExit(fatal);
+            return awaitExit(fatal, exit);
+        }
+    }
+
+    /** Registers this server with the cluster of {@code --server} when it has no etcd database yet. */
+    private static ServerSettings joinIfNeeded(ServerSettings settings) throws StartupException {
+        if (!ClusterJoin.isNeeded(settings)) {
+            return settings;
+        }
+        try {
+            return new ClusterJoin().join(settings);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while joining the cluster at " + settings.cluster().serverUrl());
         }
     }
 
@@ -64,17 +82,22 @@ final class ServerProcess implements ServerRunner {
         }
     }
 
-    /** Framework up, fatal-error sink registered, bundles started, configuration written; returns the bundle count. */
-    private int launch(ServerSettings settings, Path bundleDir, FatalErrors fatal) throws StartupException {
+    /**
+     * Framework up, fatal-error and exit sinks registered, bundles started, configuration written; returns the
+     * bundle count.
+     */
+    private int launch(ServerSettings settings, Path bundleDir, FatalErrors fatal, ExitMessages exit)
+            throws StartupException {
         framework = EmbeddedFramework.init(EmbeddedFramework.properties(settings.dataDir(), settings.debug()));
         framework.controlLogLevel(settings.debug());
         framework.registerFatalErrors(fatal);
+        framework.registerExitMessages(exit);
         int bundles = framework.installAndStart(bundleDir).size();
         framework.configure(settings.toConfiguration());
         return bundles;
     }
 
-    private int awaitExit(FatalErrors fatal) {
+    private int awaitExit(FatalErrors fatal, ExitMessages exit) {
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         Thread watcher = new Thread(() -> {
             try {
@@ -86,11 +109,18 @@ final class ServerProcess implements ServerRunner {
         }, "cairn-framework-watch");
         watcher.setDaemon(true);
         watcher.start();
-        CompletableFuture.anyOf(fatal.first(), stopped).join();
+        CompletableFuture.anyOf(fatal.first(), exit.first(), stopped).join();
         if (fatal.first().isDone()) {
             err.println("cairn: " + fatal.first().join());
             stopFramework();
             return 1;
+        }
+        if (exit.first().isDone()) {
+            out.println(exit.first().join());
+            out.flush();
+            stopFramework();
+            LOG.info("framework stopped: one-shot job done");
+            return 0;
         }
         exiting = true;
         LOG.info("framework stopped");

@@ -11,15 +11,42 @@ import java.util.Map;
  * @param disableApiserver {@code --disable-apiserver}: a datastore-only server
  * @param secretsEncryption {@code --secrets-encryption}: Secrets are stored encrypted
  * @param fsyncDelay fault injection ({@code CAIRN_FAILPOINTS=fsyncDelay=50ms}), "" when off
+ * @param cluster how this server founds, joins or resets an embedded-etcd cluster
+ * @param kubernetes the settings every server of a cluster must share
  */
 record ServerSettings(Path dataDir, Path configFile, String nodeName, String nodeIp, String bindAddress,
         List<String> tlsSans, int httpsPort, int clientPort, int peerPort, int metricsPort, String datastoreEndpoint,
         long quotaBackendBytes, String autoCompactionMode, String autoCompactionRetention, int maxRequestBytes,
-        boolean debug, String fsyncDelay, boolean disableApiserver, boolean secretsEncryption) {
+        boolean debug, String fsyncDelay, boolean disableApiserver, boolean secretsEncryption,
+        ClusterSettings cluster, KubernetesSettings kubernetes) {
 
     ServerSettings {
         tlsSans = List.copyOf(tlsSans);
+        java.util.Objects.requireNonNull(cluster, "cluster");
+        java.util.Objects.requireNonNull(kubernetes, "kubernetes");
     }
+
+    /** {@code <data-dir>/server}: where the bundles keep this server's state. */
+    Path serverDir() {
+        return dataDir.resolve("server");
+    }
+
+    /** This server's Raft peer URL, {@code https://<node-ip>:<peer-port>}, as other members reach it. */
+    String peerUrl() {
+        String host = nodeIp.contains(":") ? "[" + nodeIp + "]" : nodeIp;
+        return "https://" + host + ":" + peerPort;
+    }
+
+    /** The same settings, once the launcher registered this server with the cluster it joins. */
+    ServerSettings withRaftJoin() {
+        return new ServerSettings(dataDir, configFile, nodeName, nodeIp, bindAddress, tlsSans, httpsPort, clientPort,
+                peerPort, metricsPort, datastoreEndpoint, quotaBackendBytes, autoCompactionMode,
+                autoCompactionRetention, maxRequestBytes, debug, fsyncDelay, disableApiserver, secretsEncryption,
+                cluster.withRaftJoin(), kubernetes);
+    }
+
+    /** Set by the launcher, not by a flag: this server was registered with the cluster and waits to be added. */
+    static final String RAFT_JOIN_PROPERTY = "raft.join";
 
     /** The {@code cairn.server} configuration, with the property names and types every bundle reads. */
     Map<String, Object> toConfiguration() {
@@ -47,6 +74,34 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         if (secretsEncryption) {
             properties.put(Flag.SECRETS_ENCRYPTION.property(), true);
         }
+        putCluster(properties);
+        putKubernetes(properties);
         return properties;
+    }
+
+    private void putCluster(Map<String, Object> properties) {
+        properties.put(Flag.CLUSTER_INIT.property(), cluster.clusterInit());
+        properties.put(Flag.SERVER.property(), cluster.serverUrl());
+        properties.put(Flag.TOKEN.property(), cluster.token());
+        properties.put(Flag.CLUSTER_RESET.property(), cluster.clusterReset());
+        properties.put(RAFT_JOIN_PROPERTY, cluster.raftJoin());
+        if (cluster.electionTimeoutMs() > 0) {
+            // only when set: the datastore keeps its own default otherwise
+            properties.put(Flag.ETCD_ELECTION_TIMEOUT.property(), cluster.electionTimeoutMs());
+        }
+        if (cluster.heartbeatIntervalMs() > 0) {
+            properties.put(Flag.ETCD_HEARTBEAT_INTERVAL.property(), cluster.heartbeatIntervalMs());
+        }
+    }
+
+    private void putKubernetes(Map<String, Object> properties) {
+        properties.put(Flag.CLUSTER_CIDR.property(), kubernetes.clusterCidr());
+        properties.put(Flag.SERVICE_CIDR.property(), kubernetes.serviceCidr());
+        properties.put(Flag.CLUSTER_DNS.property(), kubernetes.clusterDns());
+        properties.put(Flag.CLUSTER_DOMAIN.property(), kubernetes.clusterDomain());
+        properties.put(Flag.DISABLE.property(), kubernetes.disable().toArray(String[]::new));
+        properties.put(Flag.DISABLE_HELM_CONTROLLER.property(), kubernetes.disableHelmController());
+        properties.put(Flag.DISABLE_KUBE_PROXY.property(), kubernetes.disableKubeProxy());
+        properties.put(Flag.DISABLE_NETWORK_POLICY.property(), kubernetes.disableNetworkPolicy());
     }
 }

@@ -1,5 +1,8 @@
 package dev.cairn.launcher;
 
+import dev.cairn.security.api.JoinToken;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Merges the places a setting can come from — command line, {@code CAIRN_*} environment, config file, default —
- * in that order of precedence, and validates the result. Pure: no I/O, the host's name and address are passed in,
- * so every rule is testable.
+ * in that order of precedence, and validates the result. No I/O but reading {@code --token-file}; the host's name
+ * and address are passed in, so every rule is testable.
  */
 final class SettingsSources {
 
@@ -27,6 +30,12 @@ final class SettingsSources {
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
     private static final Pattern DNS_NAME = Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+    private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?");
+    /** etcd's rule: an election timeout shorter than five heartbeats makes elections fire on a healthy leader. */
+    private static final int MIN_HEARTBEATS_PER_ELECTION = 5;
+    static final String CLUSTER_RESET_WITH_SERVER = "cannot perform cluster-reset while server URL is set - remove "
+            + "server from configuration before resetting";
 
     /** Where to read the config file, and whether the user named it (then it must exist). */
     record ConfigLocation(Path path, boolean explicit) {
@@ -92,10 +101,168 @@ final class SettingsSources {
         boolean disableApiserver = bool(Flag.DISABLE_APISERVER);
         boolean secretsEncryption = bool(Flag.SECRETS_ENCRYPTION);
         String fsyncDelay = Failpoints.fsyncDelay(env);
+        ClusterSettings cluster = cluster();
+        KubernetesSettings kubernetes = kubernetes();
 
         return new ServerSettings(dataDir, file.path(), nodeName, nodeIp, bindAddress, sans, httpsPort, clientPort,
                 peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay,
-                disableApiserver, secretsEncryption);
+                disableApiserver, secretsEncryption, cluster, kubernetes);
+    }
+
+    private ClusterSettings cluster() throws SettingsException {
+        boolean clusterInit = bool(Flag.CLUSTER_INIT);
+        String serverUrl = serverUrl();
+        boolean clusterReset = bool(Flag.CLUSTER_RESET);
+        if (clusterReset && !serverUrl.isEmpty()) {
+            throw new SettingsException(CLUSTER_RESET_WITH_SERVER);
+        }
+        int election = milliseconds(Flag.ETCD_ELECTION_TIMEOUT);
+        int heartbeat = milliseconds(Flag.ETCD_HEARTBEAT_INTERVAL);
+        if (election > 0 && heartbeat > 0 && election < (long) MIN_HEARTBEATS_PER_ELECTION * heartbeat) {
+            throw new SettingsException(Flag.ETCD_ELECTION_TIMEOUT.longName() + " (" + election + " ms) must be at "
+                    + "least " + MIN_HEARTBEATS_PER_ELECTION + " times " + Flag.ETCD_HEARTBEAT_INTERVAL.longName()
+                    + " (" + heartbeat + " ms)");
+        }
+        return new ClusterSettings(clusterInit, serverUrl, token(), clusterReset, election, heartbeat, false);
+    }
+
+    /** An https:// URL without a trailing slash, or "" when not set. */
+    private String serverUrl() throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.SERVER);
+        String value = setting.map(Setting::single).orElse("");
+        if (value.isEmpty()) {
+            return "";
+        }
+        if (!value.regionMatches(true, 0, "https://", 0, "https://".length())) {
+            throw invalid(setting.get(), value, "only https:// URLs are supported, invalid scheme");
+        }
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        String path = uri == null ? null : uri.getRawPath();
+        if (uri == null || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || !(path == null || path.isEmpty() || path.equals("/"))) {
+            throw invalid(setting.get(), value, "must be the URL of a server's HTTPS port, like https://10.0.0.1:6443");
+        }
+        return "https://" + uri.getRawAuthority();
+    }
+
+    /**
+     * The token: the trimmed content of {@code --token-file} if set (it overrides {@code --token}, as in K3s),
+     * else {@code --token}; checked for its format. Errors never repeat the token, which is a password.
+     */
+    private String token() throws SettingsException {
+        Optional<Setting> fileSetting = lookup(Flag.TOKEN_FILE);
+        String tokenFile = fileSetting.map(Setting::single).orElse("");
+        String token;
+        String origin;
+        if (!tokenFile.isEmpty()) {
+            Path path = path(tokenFile, fileSetting.get().origin());
+            origin = "token file " + path + " (" + fileSetting.get().origin() + ")";
+            token = TokenFile.read(path, origin);
+        } else {
+            Optional<Setting> setting = lookup(Flag.TOKEN);
+            if (setting.isEmpty() || setting.get().single().isEmpty()) {
+                return "";
+            }
+            origin = setting.get().origin();
+            token = setting.get().single();
+        }
+        try {
+            JoinToken.parse(token);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("invalid token from " + origin + ": " + e.getMessage()
+                    + " (expected K10<ca-hash>::server:<password> or a bare password)");
+        }
+        return token;
+    }
+
+    /** A positive number of milliseconds, or 0 when not set. */
+    private int milliseconds(Flag flag) throws SettingsException {
+        Optional<Setting> setting = lookup(flag);
+        if (setting.isEmpty()) {
+            return 0;
+        }
+        String value = setting.get().single();
+        if (DIGITS.matcher(value).matches() && value.length() <= 9 && Integer.parseInt(value) > 0) {
+            return Integer.parseInt(value);
+        }
+        throw invalid(setting.get(), value, "must be a number of milliseconds from 1 to 999999999");
+    }
+
+    private KubernetesSettings kubernetes() throws SettingsException {
+        KubernetesSettings defaults = KubernetesSettings.DEFAULTS;
+        return new KubernetesSettings(
+                literalList(Flag.CLUSTER_CIDR, defaults.clusterCidr(), IpLiterals::canonicalCidr,
+                        "must be a CIDR such as 10.42.0.0/16 (comma-separated for dual-stack)"),
+                literalList(Flag.SERVICE_CIDR, defaults.serviceCidr(), IpLiterals::canonicalCidr,
+                        "must be a CIDR such as 10.43.0.0/16 (comma-separated for dual-stack)"),
+                literalList(Flag.CLUSTER_DNS, defaults.clusterDns(), IpLiterals::canonicalIp,
+                        "must be an IP address such as 10.43.0.10 (comma-separated for dual-stack)"),
+                clusterDomain(defaults.clusterDomain()),
+                disabledComponents(),
+                bool(Flag.DISABLE_HELM_CONTROLLER),
+                bool(Flag.DISABLE_KUBE_PROXY),
+                bool(Flag.DISABLE_NETWORK_POLICY));
+    }
+
+    /**
+     * A comma-separated list of IP literals or CIDRs, each in canonical form: a joining server compares the
+     * text with the cluster's, so {@code 10.42.1.0/16} and {@code 10.42.0.0/16} must come out the same.
+     */
+    private String literalList(Flag flag, String defaultValue,
+            java.util.function.Function<String, Optional<String>> canonical, String rule) throws SettingsException {
+        Optional<Setting> setting = lookup(flag);
+        if (setting.isEmpty() || setting.get().single().isEmpty()) {
+            return defaultValue;
+        }
+        List<String> items = new ArrayList<>();
+        for (String raw : setting.get().single().split(",", -1)) {
+            String item = raw.trim();
+            Optional<String> value = canonical.apply(item);
+            if (value.isEmpty()) {
+                throw invalid(setting.get(), item, rule);
+            }
+            items.add(value.get());
+        }
+        return String.join(",", items);
+    }
+
+    private String clusterDomain(String defaultValue) throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.CLUSTER_DOMAIN);
+        if (setting.isEmpty() || setting.get().single().isEmpty()) {
+            return defaultValue;
+        }
+        String value = setting.get().single();
+        if (!DOMAIN.matcher(value).matches() || value.contains("..")) {
+            throw invalid(setting.get(), value, "must be a DNS domain such as cluster.local");
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+
+    /** Sorted and without duplicates: the cluster compares the list as a set. */
+    private List<String> disabledComponents() throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.DISABLE);
+        java.util.SortedSet<String> components = new java.util.TreeSet<>();
+        if (setting.isEmpty()) {
+            return List.of();
+        }
+        for (String raw : setting.get().values()) {
+            for (String part : raw.split(",")) {
+                String component = part.trim();
+                if (component.isEmpty()) {
+                    continue;
+                }
+                if (!COMPONENT.matcher(component).matches()) {
+                    throw invalid(setting.get(), component, "must be a component name such as traefik or servicelb");
+                }
+                components.add(component);
+            }
+        }
+        return List.copyOf(components);
     }
 
     /** CLI, then environment, then file; empty if none sets it. */

@@ -38,7 +38,9 @@ public class MainTest {
         }
         assertTrue(help, help.contains("-d, --data-dir=<dir>"));
         assertTrue(help, help.contains("-c, --config=<file>"));
-        assertTrue(help, help.indexOf("Server:") < help.indexOf("Network:"));
+        assertTrue(help, help.indexOf("Server:") < help.indexOf("Cluster:"));
+        assertTrue(help, help.indexOf("Cluster:") < help.indexOf("Network:"));
+        assertTrue(help, help.contains("Kubernetes (must be the same on every server of a cluster):"));
         assertTrue(help, help.indexOf("Network:") < help.indexOf("Datastore:"));
         assertNull(ran);
     }
@@ -106,6 +108,23 @@ public class MainTest {
     public void bareSecretsEncryptionFlagMeansTrue() {
         assertEquals(0, run("server", "--secrets-encryption", "--node-name", "n1"));
         assertTrue(ran.secretsEncryption());
+    }
+
+    @Test
+    public void bareClusterFlagsMeanTrueAndDisableRepeats() {
+        assertEquals(0, run("server", "--cluster-init", "--disable-kube-proxy", "--disable", "traefik,servicelb",
+                "--disable", "coredns"));
+        assertTrue(ran.cluster().clusterInit());
+        assertTrue(ran.kubernetes().disableKubeProxy());
+        assertEquals(List.of("coredns", "servicelb", "traefik"), ran.kubernetes().disable());
+    }
+
+    @Test
+    public void clusterResetWithServerIsAnError() {
+        assertEquals(1, run("server", "--cluster-reset", "--server", "https://10.0.0.1:6443"));
+        assertEquals("cairn: cannot perform cluster-reset while server URL is set - remove server from configuration "
+                + "before resetting\n", err());
+        assertNull(ran);
     }
 
     @Test

@@ -1,11 +1,14 @@
 package dev.cairn.launcher;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import dev.cairn.launcher.testbundle.ExitOnStart;
 import dev.cairn.launcher.testbundle.FatalOnStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.Rule;
 import org.junit.Test;
@@ -52,6 +55,51 @@ public class ServerProcessTest {
     }
 
     @Test
+    public void finishedOneShotJobIsPrintedAndExitsZero() throws Exception {
+        Path home = TestBundles.home(temp.newFolder("home").toPath());
+        TestBundles.exitBundle(home.resolve("bundle"));
+        try (ChildJvm server = server(home, temp.getRoot().toPath().resolve("data"))) {
+            assertEquals(server.output(), 0, server.awaitExit(START_TIMEOUT_MS));
+            assertTrue(server.output(), server.output().contains(ExitOnStart.MESSAGE));
+            assertFalse(server.output(), server.output().contains("cairn: "));
+        }
+    }
+
+    @Test
+    public void failedJoinStopsBeforeTheFrameworkStarts() throws Exception {
+        Path home = TestBundles.home(temp.newFolder("home").toPath());
+        Path dataDir = temp.getRoot().toPath().resolve("data");
+        try (TestSupervisor supervisor = new TestSupervisor();
+             ChildJvm server = server(home, dataDir, "--server", supervisor.url(), "--token",
+                     "K10" + "ab".repeat(32) + "::server:" + TestSupervisor.PASSWORD)) {
+            assertEquals(server.output(), 1, server.awaitExit(START_TIMEOUT_MS));
+            assertTrue(server.output(), server.output().contains("cairn: token CA hash does not match the Cluster CA "
+                    + "certificate hash: " + "ab".repeat(32) + " != "));
+            assertFalse(server.output(), server.output().contains("started bundles="));
+            assertFalse(server.output(), server.output().contains(TestSupervisor.PASSWORD));
+            assertEquals(List.of("GET /cacerts"), supervisor.requestLines());
+        }
+        assertFalse(Files.exists(dataDir.resolve("felix-cache")));
+    }
+
+    @Test
+    public void sigtermWhileWaitingForTheClusterExitsZero() throws Exception {
+        Path home = TestBundles.home(temp.newFolder("home").toPath());
+        try (TestSupervisor supervisor = new TestSupervisor()) {
+            supervisor.answer("GET /cacerts", request -> new TestSupervisor.Answer(503, "{\"error\":\"starting\"}"));
+            try (ChildJvm server = server(home, temp.getRoot().toPath().resolve("data"), "--server", supervisor.url(),
+                    "--token", supervisor.token())) {
+                server.awaitLine("waiting for the cluster request=\"GET /cacerts\"", START_TIMEOUT_MS);
+
+                server.process().toHandle().destroy();
+
+                assertEquals(server.output(), 0, server.awaitExit(STOP_TIMEOUT_MS));
+                assertFalse(server.output(), server.output().contains("started bundles="));
+            }
+        }
+    }
+
+    @Test
     public void secondServerOnTheSameDataDirIsRefused() throws Exception {
         Path home = TestBundles.home(temp.newFolder("home").toPath());
         Path dataDir = temp.getRoot().toPath().resolve("data");
@@ -76,12 +124,14 @@ public class ServerProcessTest {
         }
     }
 
-    private ChildJvm server(Path home, Path dataDir) throws Exception {
+    private ChildJvm server(Path home, Path dataDir, String... moreArgs) throws Exception {
         Path config = temp.getRoot().toPath().resolve("empty.yaml");
         if (!Files.exists(config)) {
             Files.writeString(config, "# no settings\n");
         }
-        return ChildJvm.start(List.of("-Dcairn.home=" + home), Main.class, "server", "--data-dir", dataDir.toString(),
-                "--config", config.toString(), "--node-name", "test-node", "--node-ip", "127.0.0.1");
+        List<String> args = new ArrayList<>(List.of("server", "--data-dir", dataDir.toString(), "--config",
+                config.toString(), "--node-name", "test-node", "--node-ip", "127.0.0.1"));
+        args.addAll(List.of(moreArgs));
+        return ChildJvm.start(List.of("-Dcairn.home=" + home), Main.class, args.toArray(String[]::new));
     }
 }

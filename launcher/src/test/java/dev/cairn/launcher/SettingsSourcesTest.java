@@ -272,8 +272,10 @@ public class SettingsSourcesTest {
 
         assertEquals(List.of("data.dir", "node.name", "node.ip", "bind.address", "tls.san", "client.port",
                 "peer.port", "https.port", "metrics.port", "debug", "datastore.endpoint", "quota.backend.bytes",
-                "auto.compaction.mode", "auto.compaction.retention", "max.request.bytes", "failpoint.fsync.delay"),
-                List.copyOf(properties.keySet()));
+                "auto.compaction.mode", "auto.compaction.retention", "max.request.bytes", "failpoint.fsync.delay",
+                "cluster.init", "server.url", ".token", "cluster.reset", "raft.join", "cluster.cidr", "service.cidr",
+                "cluster.dns", "cluster.domain", "disable", "disable.helm.controller", "disable.kube.proxy",
+                "disable.network.policy"), List.copyOf(properties.keySet()));
         assertEquals("/var/lib/cairn", properties.get("data.dir"));
         assertArrayEquals(new String[] {"a.example"}, (String[]) properties.get("tls.san"));
         assertEquals(2379, properties.get("client.port"));

@@ -36,11 +36,21 @@ final class TestBundles {
 
     /** A bundle whose activator calls the fatal-error service. */
     static void fatalBundle(Path bundleDir) throws IOException {
-        Manifest manifest = manifest("test.fatal", "org.osgi.framework");
-        String activator = dev.cairn.launcher.testbundle.FatalOnStart.class.getName();
+        activatorBundle(bundleDir, "test.fatal", dev.cairn.launcher.testbundle.FatalOnStart.class);
+    }
+
+    /** A bundle whose activator calls the exit service, like a finished cluster reset. */
+    static void exitBundle(Path bundleDir) throws IOException {
+        activatorBundle(bundleDir, "test.exit", dev.cairn.launcher.testbundle.ExitOnStart.class);
+    }
+
+    private static void activatorBundle(Path bundleDir, String symbolicName, Class<?> activatorClass)
+            throws IOException {
+        Manifest manifest = manifest(symbolicName, "org.osgi.framework");
+        String activator = activatorClass.getName();
         manifest.getMainAttributes().putValue("Bundle-Activator", activator);
         String entry = activator.replace('.', '/') + ".class";
-        try (OutputStream out = Files.newOutputStream(bundleDir.resolve("test-fatal.jar"));
+        try (OutputStream out = Files.newOutputStream(bundleDir.resolve(symbolicName.replace('.', '-') + ".jar"));
              JarOutputStream jar = new JarOutputStream(out, manifest);
              InputStream classFile = TestBundles.class.getClassLoader().getResourceAsStream(entry)) {
             jar.putNextEntry(new JarEntry(entry));

@@ -37,7 +37,7 @@ public final class ClusterCredentialsComponent {
 
         @AttributeDefinition(type = AttributeType.PASSWORD, description = "The cluster token, K10<ca hash>::server:"
                 + "<password> or a bare password; empty: the one in server/token, or a new random one.")
-        String token() default "";
+        String _token() default "";
     }
 
     /** Static: the CA files never change while the server runs, so the token's CA hash does not either. */
@@ -58,7 +58,7 @@ public final class ClusterCredentialsComponent {
             Path serverDir = dataDir(config).resolve("server");
             byte[] serverCa = Files.readAllBytes(tls.serverCa());
             ServerCredentials credentials = new ServerCredentials(
-                    new CredentialFiles(serverDir, random).establish(config.token(), serverCa));
+                    new CredentialFiles(serverDir, random).establish(config._token(), serverCa));
             Hashtable<String, Object> properties = new Hashtable<>();
             properties.put("token.file", serverDir.resolve("token").toString());
             registration = context.registerService(ClusterCredentials.class, credentials, properties);

@@ -99,7 +99,7 @@ public class ClusterCredentialsComponentTest {
     }
 
     private static ClusterCredentialsComponent.Config config(String dataDir, String token) {
-        Map<String, Object> values = Map.of("data_dir", dataDir, "token", token);
+        Map<String, Object> values = Map.of("data_dir", dataDir, "_token", token);
         return (ClusterCredentialsComponent.Config) Proxy.newProxyInstance(
                 ClusterCredentialsComponentTest.class.getClassLoader(),
                 new Class<?>[] {ClusterCredentialsComponent.Config.class}, (proxy, method, args) -> {
