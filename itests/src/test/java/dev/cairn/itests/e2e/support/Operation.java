@@ -52,8 +52,8 @@ public record Operation(int client, Type type, String key, String value, long in
     public String describe(long origin) {
         String what = type == Type.PUT ? "put(" + quote(value) + ")"
                 : "get -> " + (value == null ? "absent" : quote(value));
-        return String.format("c%d %-28s invoked %9.1f us, %s", client, what, (invoke - origin) / 1e3,
-                outcomeKnown() ? String.format("completed %9.1f us", (complete - origin) / 1e3) : "outcome unknown");
+        return String.format("c%d %-28s invoked %12.3f us, %s", client, what, (invoke - origin) / 1e3,
+                outcomeKnown() ? String.format("completed %12.3f us", (complete - origin) / 1e3) : "outcome unknown");
     }
 
     private static String quote(String s) {
