@@ -1,6 +1,7 @@
 package dev.cairn.datastore.raft;
 
 import dev.cairn.datastore.api.Alarm;
+import dev.cairn.datastore.api.ClusterMembership;
 import dev.cairn.datastore.api.ClusterState;
 import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.api.DatastoreException;
@@ -35,11 +36,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,14 +91,21 @@ public final class RaftDatastore implements Datastore {
     private final long clusterId;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean alarmProposed = new AtomicBoolean();
-    private final AtomicBoolean memberPublished = new AtomicBoolean();
+    private final AtomicBoolean publishing = new AtomicBoolean();
     private final Object leaderSignal = new Object();
+    /** Membership changes and the reconciler: one thread, so this server's configuration changes never race. */
+    private final ScheduledExecutorService membershipThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cairn-raft-membership");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile RaftNode node;
+    private volatile RaftMembership membership;
     private volatile boolean closed;
 
     private RaftDatastore(RaftSettings settings) {
         this.settings = settings;
-        this.memberId = MemberIds.of(settings.name());
+        this.memberId = settings.memberId();
         this.clusterId = MemberIds.of(RaftNode.GROUP_ID.getUuid().toString());
         this.session = new SecureRandom().nextLong() | 1;
         Hooks hooks = new Hooks();
@@ -107,10 +118,30 @@ public final class RaftDatastore implements Datastore {
     }
 
     static RaftDatastore open(RaftSettings settings) throws Exception {
+        if (settings.reset()) {
+            throw new IllegalArgumentException("a cluster reset is run by ClusterReset, not by a normal open");
+        }
+        return open(settings, false);
+    }
+
+    /** {@code alone}: the storage was just made by a cluster reset; this member is the only voter. */
+    static RaftDatastore open(RaftSettings settings, boolean alone) throws Exception {
         long start = System.nanoTime();
         prepareDirectory(settings);
         RaftDatastore store = new RaftDatastore(settings);
-        store.node = RaftNode.start(settings, store.machine);
+        try {
+            store.node = RaftNode.start(settings, store.machine, alone);
+        } catch (Exception | Error e) {
+            store.membershipThread.shutdownNow();
+            store.machine.close();
+            throw e;
+        }
+        store.membership = new RaftMembership(store.node, settings.requestTimeout(), store::proposeMember,
+                store::barrier, () -> store.store().members(), store.membershipThread);
+        MemberReconciler reconciler = new MemberReconciler(store.node, store.membership,
+                () -> store.store().members(), () -> !store.closed && store.machine.currentStore() != null);
+        store.membershipThread.scheduleWithFixedDelay(reconciler, MemberReconciler.PERIOD_MS,
+                MemberReconciler.PERIOD_MS, TimeUnit.MILLISECONDS);
         store.publishMember();
         LOG.info("raft datastore opened name={} memberId={} revision={} tookMs={}", settings.name(),
                 Long.toHexString(store.memberId), store.currentRevision(), (System.nanoTime() - start) / 1_000_000);
@@ -163,7 +194,7 @@ public final class RaftDatastore implements Datastore {
         return TYPE;
     }
 
-    /** This member's name (its Raft peer id). */
+    /** This member's display name. */
     public String name() {
         return settings.name();
     }
@@ -178,9 +209,20 @@ public final class RaftDatastore implements Datastore {
         return memberId;
     }
 
-    /** Membership changes of the cluster this member belongs to. */
-    public RaftMembership membership() {
-        return new RaftMembership(node, settings.requestTimeout(), this::proposeMember);
+    /** Membership changes of the cluster this member belongs to (etcd's Cluster API). */
+    @Override
+    public Optional<ClusterMembership> membership() {
+        return Optional.of(membership);
+    }
+
+    /** This member's local store (the cluster reset copies it). */
+    ReplicaStore replicaStore() {
+        return machine.store();
+    }
+
+    /** The same, as this backend's type (tests). */
+    RaftMembership raftMembership() {
+        return membership;
     }
 
     // ---- writes: through the log ----
@@ -477,33 +519,13 @@ public final class RaftDatastore implements Datastore {
         RaftServer.Division d = node.division();
         DivisionInfo info = d.getInfo();
         RaftConfiguration conf = d.getRaftConf();
-        Map<Long, MemberRecord> records = new HashMap<>();
-        for (MemberRecord r : store().members()) {
-            records.put(r.id(), r);
-        }
-        List<Member> members = new ArrayList<>();
-        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.FOLLOWER)) {
-            members.add(member(p, false, records));
-        }
-        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
-            members.add(member(p, true, records));
-        }
+        List<Member> members = RaftMembership.view(conf, store().members());
         RaftPeerId leader = info.getLeaderId();
         long committed = Math.max(1, d.getRaftLog().getLastCommittedIndex());
         long applied = Math.min(committed, Math.max(0, info.getLastAppliedIndex()));
-        boolean learner = conf.getCurrentPeers(RaftPeerRole.LISTENER).stream()
-                .anyMatch(p -> p.getId().equals(node.id()));
-        return new ClusterState(clusterId, memberId, leader == null ? 0 : MemberIds.of(leader.toString()),
+        boolean learner = !RaftMembership.isVoter(conf, node.id());
+        return new ClusterState(clusterId, memberId, leader == null ? 0 : MemberIds.of(leader),
                 info.getCurrentTerm(), committed, applied, learner, members);
-    }
-
-    private static Member member(RaftPeer p, boolean learner, Map<Long, MemberRecord> records) {
-        long id = MemberIds.of(p.getId().toString());
-        MemberRecord r = records.get(id);
-        if (r == null) {
-            return new Member(id, "", List.of("https://" + p.getAddress()), List.of(), learner);
-        }
-        return new Member(id, r.name(), r.peerUrls(), r.clientUrls(), learner);
     }
 
     @Override
@@ -539,6 +561,7 @@ public final class RaftDatastore implements Datastore {
         for (CompletableFuture<?> f : List.copyOf(pending)) {
             f.completeExceptionally(StoreError.STOPPED.exception());
         }
+        membershipThread.shutdownNow();
         RaftNode n = node;
         if (n != null) {
             n.close();
@@ -559,28 +582,55 @@ public final class RaftDatastore implements Datastore {
         }
     }
 
-    /** This member's name and URLs, proposed once a leader is known if the stored record differs. */
+    /**
+     * Publishes this member's name and client URLs (a replicated SetMember) once it is part of the configuration
+     * and has applied the entries up to the one that made it so (its record, written when it was added, comes
+     * before), if the stored record differs. Tried again on leader and configuration changes until it holds.
+     */
     private void publishMember() {
+        RaftNode n = node;
         ReplicaStore s = machine.currentStore();
-        if (s == null || closed || !memberPublished.compareAndSet(false, true)) {
+        if (n == null || s == null || closed || n.leader() == null || !publishing.compareAndSet(false, true)) {
             return;
         }
-        MemberRecord mine = new MemberRecord(memberId, settings.name(), settings.peerUrls(), settings.clientUrls());
-        if (s.members().contains(mine)) {
+        RaftConfiguration conf = n.division().getRaftConf();
+        if (RaftMembership.configured(conf, memberId) == null) {
+            publishing.set(false);
             return;
         }
-        proposeMember(new Command.SetMember(mine)).whenComplete((v, failure) -> {
-            if (failure != null) {
-                // no leader yet, or it changed: try again shortly (leader events also retry)
-                memberPublished.set(false);
-                LOG.debug("member record not published yet name={} cause=\"{}\"", settings.name(),
-                        failure.getMessage());
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::publishMember);
-            } else {
-                LOG.info("member published name={} memberId={} peerUrls={} clientUrls={}", settings.name(),
-                        Long.toHexString(memberId), settings.peerUrls(), settings.clientUrls());
-            }
-        });
+        machine.appliedIndex().await(Math.max(0, conf.getLogEntryIndex()))
+                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(v -> {
+                    MemberRecord stored = s.members().stream().filter(r -> r.id() == memberId).findFirst()
+                            .orElse(null);
+                    MemberRecord mine = published(stored);
+                    return mine.equals(stored) ? CompletableFuture.completedFuture(false)
+                            : proposeMember(new Command.SetMember(mine)).thenApply(x -> true);
+                })
+                .whenComplete((done, failure) -> {
+                    publishing.set(false);
+                    if (failure != null) {
+                        LOG.debug("member record not published yet name={} cause=\"{}\"", settings.name(),
+                                failure.getMessage());
+                        if (!closed) {
+                            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::publishMember);
+                        }
+                    } else if (done) {
+                        LOG.info("member published name={} memberId={} peerUrls={} clientUrls={}", settings.name(),
+                                Long.toHexString(memberId), settings.peerUrls(), settings.clientUrls());
+                    }
+                });
+    }
+
+    /** This member's record: its name and client URLs; peer URLs as recorded (an update may have changed them). */
+    private MemberRecord published(MemberRecord stored) {
+        List<String> clientUrls = new ArrayList<>(settings.clientUrls());
+        if (stored != null && RaftMembership.keepsLearner(stored)) {
+            clientUrls.add(RaftMembership.KEEP_LEARNER);
+        }
+        List<String> peerUrls = stored == null || stored.peerUrls().isEmpty() ? settings.peerUrls()
+                : stored.peerUrls();
+        return new MemberRecord(memberId, settings.name(), peerUrls, clientUrls);
     }
 
     /** The state machine's and the store's callbacks. */
@@ -594,7 +644,7 @@ public final class RaftDatastore implements Datastore {
         public void leaderChanged(RaftPeerId leader) {
             LOG.info("raft leader changed member={} leader={}", settings.name(), leader);
             signalLeader();
-            if (leader != null && !leader.toString().equals(settings.name())) {
+            if (leader != null) {
                 CompletableFuture.runAsync(RaftDatastore.this::publishMember);
             }
         }
@@ -608,20 +658,11 @@ public final class RaftDatastore implements Datastore {
 
         @Override
         public void configurationChanged(RaftConfigurationProto conf, long index) {
-            int voters = conf.getPeersCount();
-            int learners = conf.getListenersCount();
-            int quorum = voters / 2 + 1;
-            int tolerated = voters - quorum;
-            LOG.info("raft membership changed member={} index={} voters={} learners={} quorum={}"
-                    + " failuresTolerated={}", settings.name(), index, voters, learners, quorum, tolerated);
-            if (voters % 2 == 0) {
-                LOG.warn("raft membership has an even number of voters voters={} failuresTolerated={}"
-                        + " advice=\"add or remove one voter: {} voters tolerate no more failures than {}\"", voters,
-                        tolerated, voters, voters - 1);
-            }
+            QuorumReport.log(settings.name(), index, conf.getPeersCount(), conf.getListenersCount());
             RaftNode n = node;
             if (n != null && !closed) {
                 CompletableFuture.runAsync(n::refreshClient);
+                CompletableFuture.runAsync(RaftDatastore.this::publishMember);
             }
         }
 

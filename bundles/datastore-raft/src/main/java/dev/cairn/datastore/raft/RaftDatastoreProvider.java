@@ -5,8 +5,12 @@ import dev.cairn.datastore.spi.BackendSettings;
 import dev.cairn.datastore.spi.DatastoreProvider;
 import dev.cairn.security.api.ClusterTls;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * Offers the Raft backend to the datastore selector ({@code datastore.type=raft}): this server's member of the
  * group in {@code <data-dir>/server/db/etcd/}, founding a one-member group on first start. Peer traffic is mutual
  * TLS from the cluster's peer CA, so the provider is offered only once the {@link ClusterTls} service is there.
+ *
+ * <p>With the option {@code cluster.reset} it first resets the membership (see {@link ClusterReset}) and then hands
+ * the user's next steps to the launcher's exit service ({@code cairn.exit=true}), which stops the server.
  */
 @Component(service = DatastoreProvider.class, property = DatastoreProvider.TYPE + "=" + RaftDatastore.TYPE)
 public class RaftDatastoreProvider implements DatastoreProvider {
@@ -22,6 +29,10 @@ public class RaftDatastoreProvider implements DatastoreProvider {
 
     @Reference
     private ClusterTls tls;
+
+    @Reference(service = Consumer.class, target = "(cairn.exit=true)", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Consumer<String> exit;
 
     @Override
     public String type() {
@@ -32,11 +43,26 @@ public class RaftDatastoreProvider implements DatastoreProvider {
     public Datastore open(BackendSettings settings) throws Exception {
         RaftSettings raft = RaftSettings.from(settings);
         raft = raft.withTls(new RaftSettings.PeerTls(tls.peerCa(), tls.peerCert(), tls.peerKey()));
+        if (raft.reset()) {
+            RaftDatastore alone = ClusterReset.run(raft);
+            finished(ClusterReset.doneMessage(raft));
+            return alone;
+        }
         RaftDatastore store = RaftDatastore.open(raft);
         if (!store.awaitLeader(LEADER_WAIT)) {
             LOG.warn("raft datastore has no leader yet member={} waitedMs={} reason=\"no quorum: fewer than half of"
                     + " the voters are up\"", store.name(), LEADER_WAIT.toMillis());
         }
         return store;
+    }
+
+    /** The one-shot job is done: the launcher prints the message and stops (not on this activation thread). */
+    private void finished(String message) {
+        Consumer<String> e = exit;
+        if (e == null) {
+            LOG.warn("cluster reset done; no exit service to stop the server message=\"{}\"", message);
+            return;
+        }
+        CompletableFuture.runAsync(() -> e.accept(message));
     }
 }

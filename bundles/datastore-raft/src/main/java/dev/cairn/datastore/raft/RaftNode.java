@@ -70,20 +70,22 @@ final class RaftNode implements AutoCloseable {
 
     /**
      * Starts the server. Without Raft storage it founds a one-member group (or, joining, waits for a
-     * configuration from the leader); with storage, the persisted configuration counts.
+     * configuration from the leader); with storage, the persisted configuration counts. {@code alone}: the storage
+     * was just made by a cluster reset and holds no configuration yet; this member is its only voter.
      */
-    static RaftNode start(RaftSettings s, ReplicaStateMachine stateMachine) throws Exception {
+    static RaftNode start(RaftSettings s, ReplicaStateMachine stateMachine, boolean alone) throws Exception {
         return Tccl.call(() -> {
             ExitGuard.install();
-            RaftPeer self = RaftPeer.newBuilder().setId(s.name()).setAddress(s.address()).build();
+            RaftPeer self = RaftPeer.newBuilder().setId(MemberIds.peerId(s.memberId())).setAddress(s.address())
+                    .build();
             Parameters parameters = new Parameters();
             if (s.tls() != null) {
                 GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(s.tls().key().toFile(),
                         s.tls().cert().toFile(), s.tls().ca().toFile(), true));
             }
             boolean initialized = Files.isDirectory(s.raftDir().resolve(GROUP_ID.getUuid().toString()));
-            RaftGroup group = initialized || s.join() ? RaftGroup.valueOf(GROUP_ID)
-                    : RaftGroup.valueOf(GROUP_ID, self);
+            RaftGroup group = alone || !initialized && !s.join() ? RaftGroup.valueOf(GROUP_ID, self)
+                    : RaftGroup.valueOf(GROUP_ID);
             RaftServer server = RaftServer.newBuilder().setServerId(self.getId()).setGroup(group)
                     .setProperties(serverProperties(s)).setParameters(parameters).setStateMachine(stateMachine)
                     .setOption(RaftStorage.StartupOption.RECOVER).build();
@@ -97,9 +99,17 @@ final class RaftNode implements AutoCloseable {
             }
             RaftNode node = new RaftNode(s, self, parameters, clientProperties(s), server);
             node.refreshClient();
-            LOG.info("raft member started name={} address={} bind={} dir={} founded={} joining={} tls={}",
-                    s.name(), s.address(), s.bindHost(), s.raftDir(), !initialized && !s.join(),
-                    !initialized && s.join(), s.tls() != null);
+            LOG.info("raft member started name={} memberId={} address={} bind={} dir={} founded={} joining={}"
+                    + " electionTimeoutMs={}-{} heartbeatMs={} tls={}", s.name(), Long.toHexString(s.memberId()),
+                    s.address(), s.bindHost(), s.raftDir(), !initialized && !s.join(), !initialized && s.join(),
+                    s.electionMin().toMillis(), s.electionMax().toMillis(), s.electionMin().toMillis() / 2,
+                    s.tls() != null);
+            if (s.heartbeat().toMillis() != s.electionMin().toMillis() / 2) {
+                LOG.warn("raft heartbeat interval follows the election timeout requestedMs={} effectiveMs={}"
+                        + " reason=\"Ratis heartbeats every half of the minimum election timeout\" action=\"set"
+                        + " --etcd-election-timeout to twice the heartbeat interval you want\"",
+                        s.heartbeat().toMillis(), s.electionMin().toMillis() / 2);
+            }
             return node;
         });
     }

@@ -66,6 +66,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
     private final ReplicaStore.Events events;
     private final Listener listener;
     private final AppliedIndex applied = new AppliedIndex();
+    private final ApplyPipeline pipeline = new ApplyPipeline();
     private volatile ReplicaStore store;
     private volatile RaftPeerId self;
 
@@ -166,7 +167,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(e);
         }
         applied.submitted(index);
-        return store().apply(term, index, writes -> CommandApplier.apply(proposal, writes))
+        return pipeline.apply(store(), term, index, proposal)
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         listener.failed(failure);
@@ -187,7 +188,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
             return;
         }
         applied.submitted(index);
-        s.markApplied(term, index, false).whenComplete((p, failure) -> {
+        pipeline.markApplied(s, term, index, false).whenComplete((p, failure) -> {
             if (failure != null) {
                 listener.failed(failure);
                 return;
@@ -217,17 +218,36 @@ final class ReplicaStateMachine extends BaseStateMachine {
         if (!isLeader()) {
             return CompletableFuture.completedFuture(ReplyCodec.error(StoreError.NOT_LEADER.exception()));
         }
-        CompletableFuture<?> result = q.kind() == Query.Kind.KEEP_ALIVE ? store().leaseKeepAlive(q.lease())
-                : store().leaseTimeToLive(q.lease(), false);
+        if (q.kind() == Query.Kind.LEARNER_CAUGHT_UP) {
+            try {
+                boolean caughtUp = LearnerProgress.caughtUp(division(), MemberIds.peerId(q.subject()));
+                return CompletableFuture.completedFuture(ReplyCodec.ok(caughtUp ? 1L : 0L));
+            } catch (IOException e) {
+                return CompletableFuture.completedFuture(ReplyCodec.error(DatastoreException.of(e)));
+            }
+        }
+        CompletableFuture<?> result = q.kind() == Query.Kind.KEEP_ALIVE ? store().leaseKeepAlive(q.subject())
+                : store().leaseTimeToLive(q.subject(), false);
         return result.handle((value, failure) -> failure == null ? ReplyCodec.ok(value)
                 : ReplyCodec.error(DatastoreException.of(failure)));
     }
 
     private boolean isLeader() {
         try {
-            return getServer().get().getDivision(getGroupId()).getInfo().isLeader();
+            return division().getInfo().isLeader();
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    private RaftServer.Division division() throws IOException {
+        try {
+            return getServer().get().getDivision(getGroupId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause());
         }
     }
 
@@ -239,7 +259,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
     public long takeSnapshot() throws IOException {
         long start = System.nanoTime();
         ReplicaStore s = store();
-        s.markApplied(0, 0, true).join();
+        pipeline.markApplied(s, 0, 0, true).join();
         TermIndex last = getLastAppliedTermIndex();
         if (last == null) {
             return -1;

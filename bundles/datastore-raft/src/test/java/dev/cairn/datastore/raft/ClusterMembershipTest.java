@@ -77,28 +77,35 @@ public class ClusterMembershipTest {
         try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 1, Map.of())) {
             RaftDatastore founder = c.member(0);
             get(founder.put(put("a", "1")));
-            RaftDatastore joining = c.addLearner();
+            RaftDatastore joining = c.join(true);
             TestCluster.await("the learner to apply the founder's write",
                     () -> joining.currentRevision() == founder.currentRevision());
             assertArrayEquals("a learner reads linearizably (through the leader)", Bytes.utf8("1"),
                     read(joining, "a").value());
+            TestCluster.await("the learner to publish its name",
+                    () -> founder.cluster().members().stream().anyMatch(m -> m.name().equals(joining.name())));
             Member asLearner = memberNamed(founder.cluster(), joining.name());
             assertTrue("listed as learner", asLearner.learner());
             assertTrue(joining.cluster().learner());
-            founder.membership().promote(joining.memberId());
-            Member promoted = memberNamed(founder.cluster(), joining.name());
+            assertEquals(List.of("https://127.0.0.12:2379"), asLearner.clientUrls());
+            TestCluster.await("the learner to catch up", () -> caughtUp(founder, joining));
+            Member promoted = get(founder.raftMembership().promoteMember(joining.memberId()));
             assertFalse("a voter after promotion", promoted.learner());
-            assertEquals(List.of("https://127.0.0.12:2379"), promoted.clientUrls());
+            assertFalse(memberNamed(founder.cluster(), joining.name()).learner());
             get(joining.put(put("b", "2")));
             assertArrayEquals(Bytes.utf8("2"), read(founder, "b").value());
-            founder.membership().transferLeadership(joining.memberId());
+            get(founder.raftMembership().moveLeader(joining.memberId()));
             TestCluster.await("the promoted member to lead", () -> joining.node().isLeader());
             assertEquals(joining.memberId(), founder.cluster().leaderId());
-            joining.membership().transferLeadership(founder.memberId());
+            get(joining.raftMembership().moveLeader(founder.memberId()));
             TestCluster.await("the founder to lead again", () -> founder.node().isLeader());
-            founder.membership().remove(joining.memberId());
+            get(founder.raftMembership().removeMember(joining.memberId()));
             assertEquals(1, founder.cluster().members().size());
         }
+    }
+
+    static boolean caughtUp(RaftDatastore leader, RaftDatastore learner) {
+        return LearnerProgress.caughtUp(leader.node().division(), learner.node().id());
     }
 
     private static final long LEASE_TTL = 8;

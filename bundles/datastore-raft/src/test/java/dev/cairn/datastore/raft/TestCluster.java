@@ -15,7 +15,8 @@ import java.util.function.IntFunction;
 
 /**
  * A Raft cluster in this JVM: member i listens on 127.0.0.(11+i) with its own peer port and data dir. Member 0
- * founds the group; the others start empty (joining), are added as learners and promoted, as the join flow will.
+ * founds the group; the others are added by peer URL (MemberAdd) and start empty (joining), as the join flow does;
+ * the leader adds them as learners and promotes them.
  */
 final class TestCluster implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -58,9 +59,9 @@ final class TestCluster implements AutoCloseable {
                 throw new AssertionError("the founding member elected no leader");
             }
             for (int i = 1; i < size; i++) {
-                RaftDatastore joining = c.addLearner();
-                c.members.get(0).membership().promote(joining.memberId());
+                c.join(false);
             }
+            c.awaitVoters(size);
             for (RaftDatastore m : c.members) {
                 if (!m.awaitLeader(WAIT)) {
                     throw new AssertionError(m.name() + " knows no leader");
@@ -73,14 +74,46 @@ final class TestCluster implements AutoCloseable {
         return c;
     }
 
-    /** Starts a new member (empty, joining) and adds it as a learner through member 0. */
-    RaftDatastore addLearner() throws Exception {
+    /** Adds a member by peer URL through member 0 (as a learner to keep when {@code learner}), then starts it. */
+    RaftDatastore join(boolean learner) throws Exception {
+        int i = reserve();
+        ClusterCalls.get(members.get(0).raftMembership().addMember("", List.of(peerUrl(i)), learner));
+        return startJoining(i);
+    }
+
+    /** A port and slot for member {@code size()}; returns its index. */
+    int reserve() {
         int i = members.size();
         ports.add(freePort(host(i)));
+        members.add(null);
+        return i;
+    }
+
+    /** Starts member i's server empty, to be added (joining). */
+    RaftDatastore startJoining(int i) throws Exception {
         RaftDatastore joining = open(i, true);
-        members.add(joining);
-        members.get(0).membership().addLearner(joining.name(), peerUrl(i, ports.get(i)), List.of(clientUrl(i)));
+        members.set(i, joining);
         return joining;
+    }
+
+    String peerUrl(int i) {
+        return peerUrl(i, ports.get(i));
+    }
+
+    /**
+     * Waits until member 0 lists {@code n} voters, each with its published name, in a committed configuration
+     * that is no longer changing (a joint configuration needs a majority of the old voters too).
+     */
+    void awaitVoters(int n) throws InterruptedException {
+        await(n + " named voters in a stable configuration", () -> {
+            RaftDatastore first = members.get(0);
+            var division = first.node().division();
+            var conf = division.getRaftConf();
+            return conf.getPreviousPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER).isEmpty()
+                    && conf.getLogEntryIndex() <= division.getRaftLog().getLastCommittedIndex()
+                    && first.cluster().members().stream().filter(m -> !m.learner() && !m.name().isEmpty())
+                            .count() == n;
+        });
     }
 
     static String host(int i) {
@@ -97,13 +130,23 @@ final class TestCluster implements AutoCloseable {
 
     /** Opens member i's data dir (again); {@code join}: start without a configuration. */
     RaftDatastore open(int i, boolean join) throws Exception {
+        return RaftDatastore.open(settings(i, Map.of(RaftSettings.JOIN, String.valueOf(join))));
+    }
+
+    /** Member i's settings with {@code extra} options. */
+    RaftSettings settings(int i, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>(options);
-        o.put(RaftSettings.JOIN, String.valueOf(join));
+        o.putAll(extra);
         BackendSettings s = new BackendSettings(root.resolve("m" + i), "", "m" + i, List.of(clientUrl(i)),
                 List.of(peerUrl(i, ports.get(i))), quotaBytes, null, o);
         RaftSettings raft = RaftSettings.from(s);
         RaftSettings.PeerTls peerTls = tls.apply(i);
-        return RaftDatastore.open(peerTls == null ? raft : raft.withTls(peerTls));
+        return peerTls == null ? raft : raft.withTls(peerTls);
+    }
+
+    /** Puts a member opened from outside (a cluster reset) in slot i. */
+    void set(int i, RaftDatastore m) {
+        members.set(i, m);
     }
 
     RaftDatastore member(int i) {
