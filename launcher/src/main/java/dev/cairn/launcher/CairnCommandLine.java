@@ -28,8 +28,9 @@ final class CairnCommandLine {
         root.usageMessage()
                 .description("Cairn: an etcd-compatible, highly available datastore for small clusters.")
                 .commandListHeading("%nCommands:%n")
-                .footer("%nRun 'cairn server --help' for the server's flags.");
+                .footer("%nRun 'cairn server --help' for the server's flags, 'cairn agent --help' for the agent's.");
         root.addSubcommand(SERVER, new CommandLine(server()));
+        root.addSubcommand("agent", serviceCommand(new AgentCommand()));
         root.addSubcommand("install", serviceCommand(new InstallCommand()));
         root.addSubcommand("uninstall", serviceCommand(new UninstallCommand()));
         CommandLine certificate = serviceCommand(new CertificateCommand());

@@ -50,6 +50,10 @@ enum Flag {
     SECRETS_ENCRYPTION("secrets-encryption", null, "<true|false>", Section.SERVER, "secrets.encryption",
             "Store Secret data encrypted (AES-CBC, key in <data-dir>/server/cred/encryption-config.json); must be "
                     + "the same on every server.", "false"),
+    NODE_MONITOR_GRACE_PERIOD("node-monitor-grace-period", null, "<duration>", Section.SERVER,
+            "node.monitor.grace.period",
+            "How long a node (server or agent) may go without renewing its Lease before it is NotReady, a duration"
+                    + " like 500ms, 40s, 5m or 1h.", "40s"),
     CLUSTER_INIT("cluster-init", null, "<true|false>", Section.CLUSTER, "cluster.init",
             "Found a new cluster with the embedded etcd (Raft) datastore; other servers join it with --server.",
             "false"),

@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The few JSON documents the join exchanges with a supervisor: a small strict reader (RFC 8259) and a string
- * quoter. SnakeYAML, already on the class path, is not used: JSON is not quite YAML (the {@code \/} escape,
+ * The few JSON documents the join and the agent exchange with a server: a small strict reader (RFC 8259) and a
+ * writer. SnakeYAML, already on the class path, is not used: JSON is not quite YAML (the {@code \/} escape,
  * {@code 1e3}).
  */
 final class Json {
@@ -216,6 +216,44 @@ final class Json {
             return text;
         }
         throw new IllegalArgumentException(what + " must be a JSON string, got " + kind(value));
+    }
+
+    /**
+     * The JSON text of a document of maps (string keys, in their order), lists, strings, numbers, booleans and
+     * nulls: what the agent sends.
+     */
+    static String write(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof String text) {
+            return quote(text);
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        StringBuilder out = new StringBuilder();
+        if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (out.length() > 1) {
+                    out.append(',');
+                }
+                out.append(quote(String.valueOf(e.getKey()))).append(':').append(write(e.getValue()));
+            }
+            return out.append('}').toString();
+        }
+        if (value instanceof List<?> list) {
+            out.append('[');
+            for (Object item : list) {
+                if (out.length() > 1) {
+                    out.append(',');
+                }
+                out.append(write(item));
+            }
+            return out.append(']').toString();
+        }
+        throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
     }
 
     /** A JSON string literal. */

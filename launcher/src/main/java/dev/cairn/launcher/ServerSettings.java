@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param disableApiserver {@code --disable-apiserver}: a datastore-only server
  * @param secretsEncryption {@code --secrets-encryption}: Secrets are stored encrypted
+ * @param nodeMonitorGracePeriod {@code --node-monitor-grace-period}: "" for the apiserver's default
  * @param fsyncDelay fault injection ({@code CAIRN_FAILPOINTS=fsyncDelay=50ms}), "" when off
  * @param cluster how this server founds, joins or resets an embedded-etcd cluster
  * @param kubernetes the settings every server of a cluster must share
@@ -18,7 +19,7 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         List<String> tlsSans, int httpsPort, int clientPort, int peerPort, int metricsPort, String datastoreEndpoint,
         long quotaBackendBytes, String autoCompactionMode, String autoCompactionRetention, int maxRequestBytes,
         boolean debug, String fsyncDelay, boolean disableApiserver, boolean secretsEncryption,
-        ClusterSettings cluster, KubernetesSettings kubernetes) {
+        String nodeMonitorGracePeriod, ClusterSettings cluster, KubernetesSettings kubernetes) {
 
     ServerSettings {
         tlsSans = List.copyOf(tlsSans);
@@ -42,7 +43,7 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         return new ServerSettings(dataDir, configFile, nodeName, nodeIp, bindAddress, tlsSans, httpsPort, clientPort,
                 peerPort, metricsPort, datastoreEndpoint, quotaBackendBytes, autoCompactionMode,
                 autoCompactionRetention, maxRequestBytes, debug, fsyncDelay, disableApiserver, secretsEncryption,
-                cluster.withRaftJoin(), kubernetes);
+                nodeMonitorGracePeriod, cluster.withRaftJoin(), kubernetes);
     }
 
     /** Set by the launcher, not by a flag: this server was registered with the cluster and waits to be added. */
@@ -73,6 +74,9 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         }
         if (secretsEncryption) {
             properties.put(Flag.SECRETS_ENCRYPTION.property(), true);
+        }
+        if (!nodeMonitorGracePeriod.isEmpty()) {
+            properties.put(Flag.NODE_MONITOR_GRACE_PERIOD.property(), nodeMonitorGracePeriod);
         }
         putCluster(properties);
         putKubernetes(properties);

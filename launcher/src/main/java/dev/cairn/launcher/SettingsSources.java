@@ -100,13 +100,27 @@ final class SettingsSources {
         boolean debug = bool(Flag.DEBUG);
         boolean disableApiserver = bool(Flag.DISABLE_APISERVER);
         boolean secretsEncryption = bool(Flag.SECRETS_ENCRYPTION);
+        String gracePeriod = nodeMonitorGracePeriod();
         String fsyncDelay = Failpoints.fsyncDelay(env);
         ClusterSettings cluster = cluster();
         KubernetesSettings kubernetes = kubernetes();
 
         return new ServerSettings(dataDir, file.path(), nodeName, nodeIp, bindAddress, sans, httpsPort, clientPort,
                 peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay,
-                disableApiserver, secretsEncryption, cluster, kubernetes);
+                disableApiserver, secretsEncryption, gracePeriod, cluster, kubernetes);
+    }
+
+    /** A duration with one unit, as the apiserver reads it; "" keeps its default. */
+    private String nodeMonitorGracePeriod() throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.NODE_MONITOR_GRACE_PERIOD);
+        if (setting.isEmpty() || setting.get().single().isEmpty()) {
+            return "";
+        }
+        String value = setting.get().single().toLowerCase(Locale.ROOT);
+        if (!value.matches("[1-9][0-9]*(ms|s|m|h)")) {
+            throw invalid(setting.get(), setting.get().single(), "must be a duration like 500ms, 40s, 5m or 1h");
+        }
+        return value;
     }
 
     private ClusterSettings cluster() throws SettingsException {

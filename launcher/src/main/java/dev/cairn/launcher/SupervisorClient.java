@@ -93,6 +93,15 @@ final class SupervisorClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
     }
 
+    /** A POST of {@code body} as {@code contentType}, with extra headers (the agent's node name and password). */
+    Answer post(String path, String contentType, String body, java.util.Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = request(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(serverUrl + path)).timeout(REQUEST_TIMEOUT)
                 .header("Authorization", authorization);

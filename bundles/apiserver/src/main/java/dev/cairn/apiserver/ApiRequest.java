@@ -15,14 +15,30 @@ import java.util.Map;
  * @param user        the authenticated user, null without a client certificate
  * @param authorization the Authorization header, "" when absent (HTTP Basic on the supervisor routes)
  * @param remote      the client's address, null when unknown
+ * @param headers     every other header the routes read, by lowercase name (the agent's Cairn-Node-* headers)
  */
 record ApiRequest(String method, String path, Map<String, List<String>> query, String contentType, String accept,
-        byte[] body, User user, String authorization, java.net.InetAddress remote) {
+        byte[] body, User user, String authorization, java.net.InetAddress remote, Map<String, String> headers) {
+
+    ApiRequest {
+        headers = Map.copyOf(headers);
+    }
+
+    /** A request without extra headers. */
+    ApiRequest(String method, String path, Map<String, List<String>> query, String contentType, String accept,
+            byte[] body, User user, String authorization, java.net.InetAddress remote) {
+        this(method, path, query, contentType, accept, body, user, authorization, remote, Map.of());
+    }
 
     /** A request without Authorization header and client address (the Kubernetes routes need neither). */
     ApiRequest(String method, String path, Map<String, List<String>> query, String contentType, String accept,
             byte[] body, User user) {
         this(method, path, query, contentType, accept, body, user, "", null);
+    }
+
+    /** A header by name (any case), "" when absent. */
+    String header(String name) {
+        return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), "");
     }
 
     /** Never the Authorization header: it carries the token's password. */
@@ -40,6 +56,15 @@ record ApiRequest(String method, String path, Map<String, List<String>> query, S
     record User(String name, List<String> groups) {
         boolean isMaster() {
             return groups.contains("system:masters");
+        }
+
+        /** The node of a kubelet client certificate (CN system:node:<name>, O system:nodes), or null. */
+        String nodeName() {
+            if (!groups.contains(NodeAuthorizer.NODES_GROUP) || !name.startsWith(NodeAuthorizer.NODE_PREFIX)) {
+                return null;
+            }
+            String node = name.substring(NodeAuthorizer.NODE_PREFIX.length());
+            return node.isEmpty() ? null : node;
         }
     }
 

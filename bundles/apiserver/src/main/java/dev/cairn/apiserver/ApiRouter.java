@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes a request: public health and version endpoints, then authentication (a client certificate from the client
- * CA; none is 401) and authorization (group system:masters may do everything; anyone else is 403), discovery,
+ * CA; none is 401) and authorization (group system:masters may do everything; a node what {@link NodeAuthorizer}
+ * allows; anyone else is 403), discovery,
  * OpenAPI and the resources.
  */
 final class ApiRouter implements HttpRoutes {
@@ -167,9 +168,15 @@ final class ApiRouter implements HttpRoutes {
         if (user == null) {
             throw new ApiException(401, "Unauthorized", "Unauthorized");
         }
-        if (!user.isMaster()) {
-            throw new ApiException(403, "Forbidden", "forbidden: User \"" + user.name() + "\" cannot "
-                    + request.method().toLowerCase(java.util.Locale.ROOT) + " path \"" + request.path() + "\"");
+        if (user.isMaster()) {
+            return;
         }
+        String node = user.nodeName();
+        if (node != null) {
+            NodeAuthorizer.authorize(request, node);
+            return;
+        }
+        throw new ApiException(403, "Forbidden", "forbidden: User \"" + user.name() + "\" cannot "
+                + request.method().toLowerCase(java.util.Locale.ROOT) + " path \"" + request.path() + "\"");
     }
 }

@@ -135,7 +135,8 @@ public final class ApiServerComponent {
             kube = new KubeApiServer(datastore, new KubeApiServer.Settings(config.https_port(), nodeName, nodeIp,
                     parseDuration(config.node_monitor_grace_period())), secrets, Clock.systemUTC());
         }
-        HttpRoutes routes = supervisor(config, dataDir,
+        NodeRegistration nodes = kube == null ? null : kube.nodeRegistration(tls.clientCa(), () -> url);
+        HttpRoutes routes = supervisor(config, dataDir, nodes,
                 kube == null ? SupervisorRoutes.kubernetesApiDisabled() : kube.routes());
         String bindAddress = config.bind_address().trim();
         HttpsListener l = new HttpsListener(routes);
@@ -148,9 +149,10 @@ public final class ApiServerComponent {
             reportFatal(e, bindAddress, config.https_port());
             throw e;
         }
+        url = "https://" + KubeApiServer.hostForUrl(nodeIp) + ":" + port;
         try {
             if (kube != null) {
-                kube.start(); // only once the port is ours: a server that cannot serve writes nothing
+                kube.start(url); // only once the port is ours: a server that cannot serve writes nothing
             }
         } catch (RuntimeException e) {
             kube.close();
@@ -160,7 +162,6 @@ public final class ApiServerComponent {
         }
         listener = l;
         server = kube;
-        url = "https://" + KubeApiServer.hostForUrl(nodeIp) + ":" + port;
         if (kube == null) {
             System.out.println("Cairn supervisor ready at " + url + " (Kubernetes API disabled)");
             return;
@@ -171,13 +172,13 @@ public final class ApiServerComponent {
         System.out.println("kubectl --kubeconfig " + kubeconfig + " get nodes");
     }
 
-    private SupervisorRoutes supervisor(Config config, Path dataDir, HttpRoutes next) {
+    private SupervisorRoutes supervisor(Config config, Path dataDir, NodeRegistration nodes, HttpRoutes next) {
         CriticalConfig critical = new CriticalConfig(config.cluster_cidr().trim(), config.service_cidr().trim(),
                 config.cluster_dns().trim(), config.cluster_domain().trim(),
                 CriticalConfig.normalizeDisable(config.disable()), config.disable_helm_controller(),
                 config.disable_kube_proxy(), config.disable_network_policy(), config.secrets_encryption());
         return new SupervisorRoutes(tls.serverCa(), new BasicAuth(credentials), critical,
-                new BootstrapFiles(dataDir.resolve("server")), new ClusterMembers(datastore), next);
+                new BootstrapFiles(dataDir.resolve("server")), new ClusterMembers(datastore), nodes, next);
     }
 
     /** The bound HTTPS port (the configured one, or the one picked for port 0). */

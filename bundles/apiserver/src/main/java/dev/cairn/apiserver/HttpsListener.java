@@ -128,7 +128,7 @@ final class HttpsListener implements AutoCloseable {
             msg.content().readBytes(body);
             ApiRequest request = new ApiRequest(msg.method().name(), uri.path(), uri.parameters(),
                     header(msg, HttpHeaderNames.CONTENT_TYPE), header(msg, HttpHeaderNames.ACCEPT), body,
-                    user(ctx), header(msg, HttpHeaderNames.AUTHORIZATION), remote(ctx));
+                    user(ctx), header(msg, HttpHeaderNames.AUTHORIZATION), remote(ctx), nodeHeaders(msg));
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             requests.execute(() -> routes.handle(request, new NettyExchange(ctx, keepAlive)));
         }
@@ -142,6 +142,18 @@ final class HttpsListener implements AutoCloseable {
     private static String header(FullHttpRequest msg, CharSequence name) {
         String v = msg.headers().get(name);
         return v == null ? "" : v;
+    }
+
+    /** The {@code Cairn-Node-*} headers of an agent's certificate request, by lowercase name. */
+    private static java.util.Map<String, String> nodeHeaders(FullHttpRequest msg) {
+        java.util.Map<String, String> headers = new java.util.HashMap<>();
+        for (java.util.Map.Entry<String, String> h : msg.headers()) {
+            String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (name.startsWith("cairn-node-")) {
+                headers.put(name, h.getValue());
+            }
+        }
+        return headers;
     }
 
     private static java.net.InetAddress remote(ChannelHandlerContext ctx) {

@@ -46,6 +46,14 @@ final class KubeApiServer implements AutoCloseable {
         this.router = new ApiRouter(store, tables, discovery, new OpenApi(), new HealthProbe(datastore));
     }
 
+    /**
+     * Agents' registration on the supervisor routes: their node password, their client certificate from the
+     * client CA {@code clientCa}, and the list of servers; {@code ownUrl} is this server's HTTPS URL once bound.
+     */
+    NodeRegistration nodeRegistration(java.nio.file.Path clientCa, java.util.function.Supplier<String> ownUrl) {
+        return new NodeRegistration(store, new NodePasswords(store), new NodeCertificates(clientCa, clock), ownUrl);
+    }
+
     /** The Kubernetes routes, for the HTTPS listener. */
     HttpRoutes routes() {
         return router;
@@ -54,11 +62,13 @@ final class KubeApiServer implements AutoCloseable {
     /**
      * Writes the default namespaces and this server's Node, then keeps the Node alive. Called once the HTTPS port
      * is bound: a server that cannot serve writes nothing.
+     *
+     * @param url this server's HTTPS URL, which its Node advertises to agents
      */
-    synchronized void start() {
+    synchronized void start(String url) {
         DefaultNamespaces.ensure(store);
         NodeHeartbeat heartbeat = new NodeHeartbeat(store, clock, settings.nodeName(), settings.nodeIp(),
-                "raft".equals(datastore.type()));
+                "raft".equals(datastore.type()), url);
         NodeLifecycle lifecycle = new NodeLifecycle(store, clock, settings.grace());
         heartbeat.beat();
         timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("apiserver-nodes", true));

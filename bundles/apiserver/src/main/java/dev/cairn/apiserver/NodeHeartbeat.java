@@ -25,10 +25,17 @@ final class NodeHeartbeat {
     private final String name;
     private final String address;
     private final boolean etcdMember;
+    private final String apiServerUrl;
 
-    /** @param etcdMember true when this server is a Raft member (etcd role) */
-    NodeHeartbeat(ObjectStore store, Clock clock, String name, String address, boolean etcdMember) {
+    /**
+     * @param etcdMember   true when this server is a Raft member (etcd role)
+     * @param apiServerUrl this server's HTTPS URL, listed to agents (annotation
+     *                     {@value NodeRegistration#APISERVER_URL_ANNOTATION})
+     */
+    NodeHeartbeat(ObjectStore store, Clock clock, String name, String address, boolean etcdMember,
+            String apiServerUrl) {
         this.store = store;
+        this.apiServerUrl = apiServerUrl;
         this.clock = clock;
         this.name = name;
         this.address = address;
@@ -66,6 +73,7 @@ final class NodeHeartbeat {
         labels.addProperty("node-role.kubernetes.io/control-plane", "true");
         labels.addProperty("node-role.kubernetes.io/master", "true");
         JsonObject annotations = child(meta, "annotations");
+        annotations.addProperty(NodeRegistration.APISERVER_URL_ANNOTATION, apiServerUrl);
         if (etcdMember) {
             labels.addProperty("node-role.kubernetes.io/etcd", "true");
             annotations.addProperty("etcd.k3s.cattle.io/node-name", name);

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The supervisor API on the HTTPS port, which servers (and later agents) use to join: the cluster CA, the critical
+ * The supervisor API on the HTTPS port, which servers and agents use to join: the cluster CA, the critical
  * configuration, the bootstrap files and the datastore members. It runs on every server, also one started with
  * {@code --disable-apiserver}; every other path goes to the next routes (the Kubernetes API, or a 404 when it is
  * disabled). Authentication is HTTP Basic with the token's password; no client certificate is needed.
@@ -20,24 +20,31 @@ final class SupervisorRoutes implements HttpRoutes {
     private static final Set<String> SERVER = Set.of(ClusterCredentials.ROLE_SERVER);
     private static final Set<String> SERVER_OR_NODE = Set.of(ClusterCredentials.ROLE_SERVER,
             ClusterCredentials.ROLE_NODE);
+    static final String CLIENT_KUBELET = "/v1-cairn/client-kubelet.crt";
+    static final String APISERVERS = "/v1-cairn/apiservers";
     /** Each path with the one method it answers. */
     private static final Map<String, String> METHODS = Map.of("/cacerts", "GET", "/ping", "GET",
-            "/v1-cairn/config", "GET", "/v1-cairn/server-bootstrap", "GET", "/db/info", "GET", "/db/members", "POST");
+            "/v1-cairn/config", "GET", "/v1-cairn/server-bootstrap", "GET", "/db/info", "GET", "/db/members", "POST",
+            CLIENT_KUBELET, "POST", APISERVERS, "GET");
 
     private final Path serverCa;
     private final BasicAuth auth;
     private final CriticalConfig critical;
     private final BootstrapFiles bootstrap;
     private final ClusterMembers members;
+    private final NodeRegistration nodes;
     private final HttpRoutes next;
 
     /**
      * @param serverCa {@code server/tls/server-ca.crt}, served as it is on disk
+     * @param nodes    agents' certificates and the server list; null without the Kubernetes API (no Node to
+     *                 register, no Secret for the node password)
      * @param next     the routes of every other path
      */
     SupervisorRoutes(Path serverCa, BasicAuth auth, CriticalConfig critical, BootstrapFiles bootstrap,
-            ClusterMembers members, HttpRoutes next) {
+            ClusterMembers members, NodeRegistration nodes, HttpRoutes next) {
         this.serverCa = serverCa;
+        this.nodes = nodes;
         this.auth = auth;
         this.critical = critical;
         this.bootstrap = bootstrap;
@@ -49,6 +56,14 @@ final class SupervisorRoutes implements HttpRoutes {
     static HttpRoutes kubernetesApiDisabled() {
         return (request, exchange) -> exchange.respond(SupervisorError.response(404, "the Kubernetes API is"
                 + " disabled on this server (--disable-apiserver); only the supervisor routes are served"));
+    }
+
+    private NodeRegistration registration() {
+        if (nodes == null) {
+            throw new SupervisorError(503, "this server runs without the Kubernetes API (--disable-apiserver) and"
+                    + " cannot register nodes; point the agent at a server with the API");
+        }
+        return nodes;
     }
 
     @Override
@@ -87,6 +102,12 @@ final class SupervisorRoutes implements HttpRoutes {
             case "/v1-cairn/server-bootstrap":
                 auth.require(request, SERVER);
                 return ApiResponse.json(200, bootstrap.json());
+            case CLIENT_KUBELET:
+                auth.require(request, SERVER_OR_NODE);
+                return registration().clientCertificate(request);
+            case APISERVERS:
+                auth.require(request, SERVER_OR_NODE);
+                return registration().apiServers();
             case "/db/info":
                 auth.requireUnlessLoopback(request, SERVER);
                 return ApiResponse.json(200, members.info());

@@ -33,6 +33,13 @@ final class SupervisorClient {
 
     /** With {@code clientCert} (a CertificateFiles-like pair: cert, key), a client presenting that certificate. */
     SupervisorClient(Path serverCa, String ip, int port, Path[] clientCert) throws Exception {
+        client = HttpClient.newBuilder().sslContext(context(serverCa, clientCert))
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        base = "https://" + ip + ":" + port;
+    }
+
+    /** Trusting {@code serverCa}; presenting {@code clientCert} (cert, key files) when not null. */
+    static SSLContext context(Path serverCa, Path[] clientCert) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(serverCa)) {
@@ -43,9 +50,7 @@ final class SupervisorClient {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(clientCert == null ? null : keyManagers(clientCert[0], clientCert[1]), tmf.getTrustManagers(),
                 null);
-        client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        base = "https://" + ip + ":" + port;
+        return ssl;
     }
 
     private static KeyManager[] keyManagers(Path cert, Path key) throws Exception {

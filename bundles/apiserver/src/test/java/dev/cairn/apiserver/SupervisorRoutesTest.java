@@ -59,7 +59,7 @@ public class SupervisorRoutesTest {
                 CriticalConfig.normalizeDisable(new String[] {"traefik,servicelb", "local-storage"}), false, true,
                 false, true);
         SupervisorRoutes routes = new SupervisorRoutes(tls.serverCa(), new BasicAuth(FakeCluster.credentials()),
-                critical, new BootstrapFiles(serverDir), new ClusterMembers(cluster.datastore()),
+                critical, new BootstrapFiles(serverDir), new ClusterMembers(cluster.datastore()), null,
                 SupervisorRoutes.kubernetesApiDisabled());
         listener = new HttpsListener(routes);
         int port = listener.start(new InetSocketAddress(IP, 0), tls.servingCert(), tls.servingKey(), tls.clientCa());
