@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  * are local at once. Watches are served from this member's own applied stream.</li>
  * <li>Leases belong to the leader: keep-alives and time-to-live go to it; expiry is a replicated revoke it proposes;
  * a new leader gives every lease a fresh deadline.</li>
- * <li>Without a leader, requests fail at once with {@code etcdserver: no leader}; requests that cannot finish in
+ * <li>Without a leader, requests wait one election timeout for one (the gap after a restart or a leader change)
+ * and then fail with {@code etcdserver: no leader}; requests that cannot finish in
  * the request timeout fail with NO_LEADER or TIMEOUT rather than hang.</li>
  * </ul>
  */
@@ -80,6 +81,8 @@ public final class RaftDatastore implements Datastore {
     private static final Logger LOG = LoggerFactory.getLogger(RaftDatastore.class);
     /** Backoff of ReadIndex retries on transient failures (doubling up to the maximum). */
     private static final long FIRST_READ_RETRY_MS = 20;
+    /** How often a request waiting for a leader looks again. */
+    private static final long LEADER_POLL_MS = 10;
     private static final long MAX_READ_RETRY_MS = 500;
     public static final String TYPE = "raft";
 
@@ -306,17 +309,50 @@ public final class RaftDatastore implements Datastore {
     }
 
     /**
+     * Runs {@code call} on this member's node once it knows a leader. Without one it waits at most one election
+     * timeout (the gap right after a restart or a leader change, before the first heartbeat arrives), then fails
+     * with NO_LEADER: without a quorum, requests fail fast instead of hanging.
+     */
+    private <T> CompletableFuture<T> whenLeaderKnown(Function<RaftNode, CompletableFuture<T>> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        tryWithLeader(System.nanoTime() + settings.electionMax().toNanos(), call, result);
+        return result;
+    }
+
+    private <T> void tryWithLeader(long deadline, Function<RaftNode, CompletableFuture<T>> call,
+            CompletableFuture<T> result) {
+        RaftNode n = node;
+        if (closed) {
+            result.completeExceptionally(StoreError.STOPPED.exception());
+        } else if (n != null && n.leader() != null) {
+            try {
+                call.apply(n).whenComplete((value, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(value);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        } else if (System.nanoTime() >= deadline) {
+            result.completeExceptionally(StoreError.NO_LEADER.exception());
+        } else {
+            CompletableFuture.delayedExecutor(LEADER_POLL_MS, TimeUnit.MILLISECONDS)
+                    .execute(() -> tryWithLeader(deadline, call, result));
+        }
+    }
+
+    /**
      * Proposes a command with a fresh request id and decodes the reply once the entry is also applied here (bounded
      * by the request timeout, after which the reply is returned anyway).
      */
     private <T> CompletableFuture<T> propose(Command command, Function<byte[], T> decode) {
-        if (closed) {
-            return CompletableFuture.failedFuture(StoreError.STOPPED.exception());
-        }
-        RaftNode n = node;
-        if (n == null || n.leader() == null) {
-            return CompletableFuture.failedFuture(StoreError.NO_LEADER.exception());
-        }
+        return whenLeaderKnown(n -> proposeVia(n, command, decode));
+    }
+
+    private <T> CompletableFuture<T> proposeVia(RaftNode n, Command command, Function<byte[], T> decode) {
         byte[] entry = CommandCodec.encode(new Proposal(session, seq.incrementAndGet(), command));
         CompletableFuture<T> result = new CompletableFuture<>();
         pending.add(result);
@@ -360,13 +396,10 @@ public final class RaftDatastore implements Datastore {
      * leader or its lease); fails with NO_LEADER at once when no leader is known.
      */
     private CompletableFuture<Void> barrier() {
-        if (closed) {
-            return CompletableFuture.failedFuture(StoreError.STOPPED.exception());
-        }
-        RaftNode n = node;
-        if (n == null || n.leader() == null) {
-            return CompletableFuture.failedFuture(StoreError.NO_LEADER.exception());
-        }
+        return whenLeaderKnown(this::barrierVia);
+    }
+
+    private CompletableFuture<Void> barrierVia(RaftNode n) {
         long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
         return readIndex(n, deadline, FIRST_READ_RETRY_MS)
                 .thenCompose(reply -> {
@@ -472,11 +505,12 @@ public final class RaftDatastore implements Datastore {
     /** A lease call answered by the leader: here when this member leads, else a query to the leader. */
     private <T> CompletableFuture<T> askLeader(Query query, Function<ReplicaStore, CompletableFuture<T>> here,
             Function<byte[], T> decode) {
-        if (closed) {
-            return CompletableFuture.failedFuture(StoreError.STOPPED.exception());
-        }
-        RaftNode n = node;
-        RaftPeerId leader = n == null ? null : n.leader();
+        return whenLeaderKnown(n -> askLeaderVia(n, query, here, decode));
+    }
+
+    private <T> CompletableFuture<T> askLeaderVia(RaftNode n, Query query,
+            Function<ReplicaStore, CompletableFuture<T>> here, Function<byte[], T> decode) {
+        RaftPeerId leader = n.leader();
         if (leader == null) {
             return CompletableFuture.failedFuture(StoreError.NO_LEADER.exception());
         }

@@ -22,6 +22,8 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -57,6 +59,8 @@ final class RaftNode implements AutoCloseable {
     private final ClientId localReads = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private volatile RaftClient client;
+    private volatile boolean closed;
+    private PeerReconnect reconnect;
     private volatile List<RaftPeer> clientPeers = List.of();
 
     private RaftNode(RaftSettings settings, RaftPeer self, Parameters parameters, RaftProperties clientProperties,
@@ -99,6 +103,8 @@ final class RaftNode implements AutoCloseable {
             }
             RaftNode node = new RaftNode(s, self, parameters, clientProperties(s), server);
             node.refreshClient();
+            node.reconnect = new PeerReconnect(server, node::division, () -> node.leader() == null,
+                    Math.max(50, s.electionMin().toMillis() / 2));
             LOG.info("raft member started name={} memberId={} address={} bind={} dir={} founded={} joining={}"
                     + " electionTimeoutMs={}-{} heartbeatMs={} tls={}", s.name(), Long.toHexString(s.memberId()),
                     s.address(), s.bindHost(), s.raftDir(), !initialized && !s.join(), !initialized && s.join(),
@@ -237,9 +243,44 @@ final class RaftNode implements AutoCloseable {
         }
     }
 
-    /** Sends a write (a log entry) to the leader through the client, with bounded retries. */
+    /**
+     * Sends a write (a log entry) to the leader through the client, with bounded retries. Ordered async sends share
+     * one sliding window per client, and once a send exhausts its retries (no quorum for longer than the request
+     * timeout) Ratis closes that window for good: every later write would fail with "is closed" even after the
+     * quorum is back. Such a client is replaced; the failed write itself is reported to the caller as before.
+     */
     CompletableFuture<RaftClientReply> write(byte[] entry) {
-        return Tccl.get(() -> client.async().send(Message.valueOf(ByteString.copyFrom(entry))));
+        RaftClient used = client;
+        CompletableFuture<RaftClientReply> sent = Tccl.get(() -> used.async().send(Message.valueOf(
+                ByteString.copyFrom(entry))));
+        return sent.whenComplete((reply, error) -> {
+            if (error != null && brokeTheClient(error)) {
+                replaceBrokenClient(used);
+            }
+        });
+    }
+
+    private static boolean brokeTheClient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AlreadyClosedException || t instanceof RaftRetryFailureException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A new client for the same members, unless another failed write already replaced {@code broken}. */
+    private synchronized void replaceBrokenClient(RaftClient broken) {
+        if (client != broken || closed) {
+            return;
+        }
+        List<RaftPeer> current = clientPeers;
+        client = Tccl.get(() -> RaftClient.newBuilder().setProperties(clientProperties).setParameters(parameters)
+                .setRaftGroup(RaftGroup.valueOf(GROUP_ID, current)).setLeaderId(leader())
+                .setRetryPolicy(retryPolicy()).build());
+        LOG.info("raft client replaced reason=\"a write exhausted its retries and closed the client's window\"");
+        CompletableFuture.delayedExecutor(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .execute(() -> closeQuietly(broken));
     }
 
     /** Sends a query to one server (the leader, for lease calls); no ordering with this client's writes. */
@@ -292,6 +333,10 @@ final class RaftNode implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        if (reconnect != null) {
+            reconnect.close();
+        }
         long start = System.nanoTime();
         closeQuietly(client);
         long clientMs = (System.nanoTime() - start) / 1_000_000;

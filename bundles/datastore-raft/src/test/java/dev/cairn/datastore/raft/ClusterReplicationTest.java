@@ -20,9 +20,11 @@ import dev.cairn.datastore.api.KeyRange;
 import dev.cairn.datastore.api.KeyValue;
 import dev.cairn.datastore.api.Member;
 import dev.cairn.datastore.api.PutRequest;
+import dev.cairn.datastore.api.PutResult;
 import dev.cairn.datastore.api.RangeRequest;
 import dev.cairn.datastore.api.StoreError;
 import dev.cairn.datastore.raft.Command.Proposal;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -144,9 +146,79 @@ public class ClusterReplicationTest {
             assertFails(StoreError.NO_LEADER, alone.range(RangeRequest.of(KeyRange.all())));
             assertFails(StoreError.NO_LEADER, alone.leaseGrant(0, 60));
             long tookMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue("fails fast, took " + tookMs + " ms", tookMs < 1000);
+            // three requests, each waiting at most one election timeout (1 s here) for a leader to show up
+            assertTrue("fails fast, took " + tookMs + " ms", tookMs < 4000);
             assertEquals("a serializable read still answers locally", 0,
                     get(alone.range(RangeRequest.builder(KeyRange.all()).serializable(true).build())).count());
+        }
+    }
+
+    /**
+     * Writes sent while the quorum goes away exhaust their retries; once a majority is back, writes on the same
+     * member must work again (Ratis closes an ordered client's window when a send gives up, so the member must not
+     * keep using that client).
+     */
+    @Test
+    public void writesWorkAgainOnceTheQuorumIsBackAfterWritesTimedOutWithoutIt() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3,
+                Map.of(RaftSettings.REQUEST_TIMEOUT, "1500"))) {
+            int leader = c.awaitLeaderIndex();
+            int survivor = follower(c, leader);
+            int other = 3 - leader - survivor;
+            RaftDatastore alone = c.member(survivor);
+            get(alone.put(put("before", "1")));
+            c.stop(other);
+            c.stop(leader);
+            // sent at once, before the survivor notices: they go to the dead leader and time out
+            List<CompletableFuture<PutResult>> lost = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                lost.add(alone.put(put("lost" + i, "x")));
+            }
+            for (CompletableFuture<PutResult> f : lost) {
+                try {
+                    f.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException expected) {
+                    // no quorum: the write fails, which is what a client must be told
+                }
+            }
+            c.restart(other);
+            TestCluster.await("a write through the survivor to succeed again", () -> {
+                try {
+                    alone.put(put("after", "2")).get(5, TimeUnit.SECONDS);
+                    return true;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertArrayEquals(Bytes.utf8("2"), read(c.member(other), "after").value());
+        }
+    }
+
+    /**
+     * The member with the newest log must reach a peer that comes back after a long outage: gRPC backs off
+     * reconnecting to a peer that was down, and until this member's votes get through, the peer's own candidacy is
+     * rejected (its log is older), so the cluster would stay leaderless with a majority up.
+     */
+    @Test
+    public void aMajorityElectsALeaderSoonAfterAPeerReturnsFromALongOutage() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
+            int leader = c.awaitLeaderIndex();
+            int newest = follower(c, leader);
+            int older = 3 - leader - newest;
+            c.stop(older);
+            get(c.member(newest).put(put("only-on-two", "1")));
+            c.stop(leader);
+            RaftDatastore survivor = c.member(newest);
+            TestCluster.await("the survivor to lose its leader", () -> survivor.node().leader() == null);
+            // long enough for gRPC's reconnect backoff to the stopped peers to grow past several seconds
+            long outageEnds = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+            TestCluster.await("the outage to last", () -> System.nanoTime() > outageEnds);
+            c.restart(older);
+            long start = System.nanoTime();
+            TestCluster.await("a leader among the two", () -> survivor.node().leader() != null);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue("a leader " + tookMs + " ms after the peer returned", tookMs < 5_000);
+            assertArrayEquals(Bytes.utf8("1"), read(c.member(older), "only-on-two").value());
         }
     }
 

@@ -118,12 +118,14 @@ public class MembershipApiTest {
             long term = writer.cluster().raftTerm();
             get(writer.raftMembership().removeMember(removed.memberId()));
             assertEquals(2, writer.cluster().members().size());
-            // the removed server learns it is out (it then never campaigns), or campaigns and is refused / shut down
+            // the removed server learns it is out (it then never campaigns), or, when the new configuration was
+            // committed before it reached it, stops hearing heartbeats and campaigns (its leader is then unknown)
             TestCluster.await("the removed member to learn of its removal, campaign or stop", () -> {
                 try {
                     var info = removed.node().division().getInfo();
                     return RaftMembership.configured(removed.node().division().getRaftConf(),
-                            removed.memberId()) == null || info.getCurrentTerm() > term || !info.isAlive();
+                            removed.memberId()) == null || info.getCurrentTerm() > term || !info.isAlive()
+                            || removed.node().leader() == null;
                 } catch (RuntimeException e) {
                     return true;
                 }
