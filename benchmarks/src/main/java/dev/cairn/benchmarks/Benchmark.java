@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "A low-level benchmark tool for etcd v3 endpoints (etcd, Cairn, ...).",
         subcommands = {PutCommand.class, RangeCommand.class, TxnPutCommand.class, WatchCommand.class,
-                FillCommand.class})
+                FillCommand.class, AvailabilityCommand.class})
 public final class Benchmark {
 
     @Option(names = "--endpoints", split = ",", defaultValue = "127.0.0.1:2379", scope = ScopeType.INHERIT,

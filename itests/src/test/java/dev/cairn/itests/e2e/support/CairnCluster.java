@@ -32,16 +32,36 @@ public final class CairnCluster implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
+    private final String namePrefix;
+    private final int firstHost;
     private final int size;
     private final List<String> extraArgs;
     private final CairnProcess[] servers;
     private final Map<Integer, Client> clients = new HashMap<>();
 
-    /** Not started yet; {@code extraArgs} go to every server (e.g. {@code --disable-apiserver}). */
+    /**
+     * Not started yet; servers on 127.0.0.11, .12, ...; {@code extraArgs} go to every server (e.g.
+     * {@code --disable-apiserver}).
+     */
     public CairnCluster(int size, String... extraArgs) {
+        this(11, size, extraArgs);
+    }
+
+    /** Not started yet; server {@code i} (from 1) on 127.0.0.(firstHost + i - 1). */
+    public CairnCluster(int firstHost, int size, String... extraArgs) {
+        this("", firstHost, size, extraArgs);
+    }
+
+    /**
+     * Not started yet; server {@code i} is node {@code <namePrefix>s<i>}, so that its log file and node name do
+     * not collide with those of other test classes' clusters (whose nodes are {@code s1}, {@code s2}, ...).
+     */
+    public CairnCluster(String namePrefix, int firstHost, int size, String... extraArgs) {
         if (size < 1 || size > 9) {
             throw new IllegalArgumentException("a test cluster has 1 to 9 servers, not " + size);
         }
+        this.namePrefix = namePrefix;
+        this.firstHost = firstHost;
         this.size = size;
         this.extraArgs = List.of(extraArgs);
         this.servers = new CairnProcess[size + 1];
@@ -51,16 +71,16 @@ public final class CairnCluster implements AutoCloseable {
         return size;
     }
 
-    public static String address(int server) {
-        return "127.0.0." + (10 + server);
+    public String address(int server) {
+        return "127.0.0." + (firstHost - 1 + server);
     }
 
-    public static String nodeName(int server) {
-        return "s" + server;
+    public String nodeName(int server) {
+        return namePrefix + "s" + server;
     }
 
     /** The supervisor URL a joining server is pointed at. */
-    public static String supervisorUrl(int server) {
+    public String supervisorUrl(int server) {
         return "https://" + address(server) + ":" + SUPERVISOR_PORT;
     }
 
@@ -74,15 +94,24 @@ public final class CairnCluster implements AutoCloseable {
 
     /** The first start of server {@code i}: founds the cluster (server 1) or joins it through a running server. */
     public void startServer(int i) {
+        if (i == 1) {
+            startServer(1, 0);
+            return;
+        }
+        int via = runningServers().stream().findFirst().orElseThrow(() -> new IllegalStateException(
+                "no running server for " + nodeName(i) + " to join through"));
+        startServer(i, via);
+    }
+
+    /** The first start of server {@code i}: founds the cluster ({@code via} 0) or joins through server {@code via}. */
+    public void startServer(int i, int via) {
         if (servers[i] != null) {
             throw new IllegalStateException(nodeName(i) + " was started before; restart it instead");
         }
         List<String> args = new ArrayList<>();
-        if (i == 1) {
+        if (via == 0) {
             args.add("--cluster-init");
         } else {
-            int via = runningServers().stream().findFirst().orElseThrow(() -> new IllegalStateException(
-                    "no running server for " + nodeName(i) + " to join through"));
             args.addAll(List.of("--server", supervisorUrl(via)));
         }
         args.addAll(List.of("--token", TOKEN));
@@ -209,7 +238,7 @@ public final class CairnCluster implements AutoCloseable {
     }
 
     /** One client per server, reused: jetcd reconnects by itself after the server restarts. */
-    private synchronized Client client(int i) {
+    public synchronized Client client(int i) {
         return clients.computeIfAbsent(i, n -> EtcdClients.jetcdBuilder(server(n)).retryMaxAttempts(0).build());
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Runs {@code /usr/bin/etcdctl} (API v3) against one endpoint, with its TLS flags, a timeout, and stdout and stderr
@@ -31,6 +32,15 @@ public final class Etcdctl {
     public Etcdctl(String endpoint, Optional<ClientTls> tls) {
         this.endpoint = endpoint;
         this.tls = tls;
+    }
+
+    /** Every member of a cluster as {@code --endpoints}, with the TLS files of the first (the members share a CA). */
+    public static Etcdctl forMembers(List<? extends EtcdEndpoint> members) {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("no members to point etcdctl at");
+        }
+        return new Etcdctl(members.stream().map(EtcdEndpoint::clientUrl).collect(Collectors.joining(",")),
+                members.get(0).tls());
     }
 
     /** The same endpoint with other TLS files (no client certificate, a foreign one). */

@@ -28,11 +28,18 @@ public final class EtcdctlSession {
 
     private final Etcdctl etcdctl;
     private final OutputNormaliser normaliser;
+    private final boolean severalMembers;
     private final List<Step> steps = new ArrayList<>();
 
     public EtcdctlSession(EtcdEndpoint server) {
-        this.etcdctl = new Etcdctl(server);
-        this.normaliser = new OutputNormaliser(server, currentRevision(etcdctl));
+        this(List.of(server));
+    }
+
+    /** etcdctl pointed at every member of a cluster ({@code --endpoints=<all>}). */
+    public EtcdctlSession(List<? extends EtcdEndpoint> members) {
+        this.etcdctl = Etcdctl.forMembers(members);
+        this.normaliser = new OutputNormaliser(members, currentRevision(etcdctl));
+        this.severalMembers = members.size() > 1;
     }
 
     /** The store's current revision, from the header of a read. */
@@ -78,11 +85,19 @@ public final class EtcdctlSession {
         return result;
     }
 
-    /** Runs a command whose values may differ between servers and records only the shape of its output. */
+    /**
+     * Runs a command whose values may differ between servers and records only the shape of its output. With
+     * several members the stdout lines are sorted: one line per member, and which member leads (the only
+     * difference between the lines once shaped) is not something two clusters share.
+     */
     public EtcdctlResult runShape(String... template) {
         EtcdctlResult result = etcdctl.run(null, Etcdctl.DEFAULT_TIMEOUT, expand(template));
+        String stdout = normaliser.shape(result.stdout());
+        if (severalMembers) {
+            stdout = stdout.lines().sorted().collect(Collectors.joining("\n", "", stdout.endsWith("\n") ? "\n" : ""));
+        }
         steps.add(new Step(label(null, template) + " (shape)",
-                outcome(result, normaliser.shape(result.stdout()), normaliser.shape(result.stderr()))));
+                outcome(result, stdout, normaliser.shape(result.stderr()))));
         return result;
     }
 

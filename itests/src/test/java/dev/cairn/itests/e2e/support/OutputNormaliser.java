@@ -2,6 +2,7 @@ package dev.cairn.itests.e2e.support;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -44,12 +45,23 @@ public final class OutputNormaliser {
     private static final Pattern SEMVER = Pattern.compile("\\b\\d+\\.\\d+\\.\\d+\\b");
     private static final Pattern SIZE = Pattern.compile("\\b\\d+(\\.\\d+)? ?[kMG]?B\\b");
 
-    private final EtcdEndpoint server;
+    /**
+     * Cairn's embedded etcd names a member {@code <node-name>-<8 hex>} (K3s's form, so that a rejoining node is a
+     * new member); etcd uses {@code --name} as it is.
+     */
+    private static final String MEMBER_NAME_SUFFIX = "(-[0-9a-f]{8}\\b)?";
+
+    private final List<EtcdEndpoint> members;
     private final long baseRevision;
     private final Map<Long, String> leaseNames = new LinkedHashMap<>();
 
     public OutputNormaliser(EtcdEndpoint server, long baseRevision) {
-        this.server = server;
+        this(List.of(server), baseRevision);
+    }
+
+    /** For etcdctl pointed at every member of a cluster: each member's URLs and name become the placeholders. */
+    public OutputNormaliser(List<? extends EtcdEndpoint> members, long baseRevision) {
+        this.members = List.copyOf(members);
         this.baseRevision = baseRevision;
     }
 
@@ -95,7 +107,10 @@ public final class OutputNormaliser {
      * booleans.
      */
     public String shape(String text) {
-        String s = endpoints(text).replace(server.name(), "<node-name>");
+        String s = endpoints(text);
+        for (EtcdEndpoint member : members) {
+            s = s.replaceAll(Pattern.quote(member.name()) + MEMBER_NAME_SUFFIX, "<node-name>");
+        }
         s = SEMVER.matcher(s).replaceAll("<version>");
         s = SIZE.matcher(s).replaceAll("<size>");
         s = HEX_WORD.matcher(s).replaceAll("<n>");
@@ -108,9 +123,13 @@ public final class OutputNormaliser {
     }
 
     private String endpoints(String text) {
-        String s = text.replace(server.clientUrl(), "<endpoint>");
-        s = s.replaceAll("https?://" + Pattern.quote(server.address()) + ":2380", "<peer-url>");
-        return s.replace(server.address() + ":" + server.clientPort(), "<hostport>");
+        String s = text;
+        for (EtcdEndpoint server : members) {
+            s = s.replace(server.clientUrl(), "<endpoint>");
+            s = s.replaceAll("https?://" + Pattern.quote(server.address()) + ":2380", "<peer-url>");
+            s = s.replace(server.address() + ":" + server.clientPort(), "<hostport>");
+        }
+        return s;
     }
 
     private String offset(long revision) {

@@ -27,13 +27,26 @@ public final class ReferenceEtcd extends ManagedServer {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final boolean clientCertificates;
+    /** Where the TLS files are: the member's own data directory, or a directory the members of a cluster share. */
+    private final Path tlsDir;
+    /** {@code --initial-cluster}: this member alone, or every member of a {@link ReferenceEtcdCluster}. */
+    private final String initialCluster;
 
     private ReferenceEtcd(String name, String address, boolean clientCertificates) {
         super(name, address, WorkDirs.freshDir(name), true);
         this.clientCertificates = clientCertificates;
+        this.tlsDir = dataDir().resolve("server/tls/etcd");
+        this.initialCluster = name + "=" + peerUrl(address);
         if (clientCertificates) {
-            TestCertificates.writeEtcdLayout(dataDir().resolve("server/tls/etcd"), address);
+            TestCertificates.writeEtcdLayout(tlsDir, address);
         }
+    }
+
+    private ReferenceEtcd(String name, String address, Path sharedTlsDir, String initialCluster) {
+        super(name, address, WorkDirs.freshDir(name), true);
+        this.clientCertificates = true;
+        this.tlsDir = sharedTlsDir;
+        this.initialCluster = initialCluster;
     }
 
     /** http on the client port, no authentication. */
@@ -46,17 +59,31 @@ public final class ReferenceEtcd extends ManagedServer {
         return new ReferenceEtcd(name, address, true);
     }
 
+    /**
+     * A member of a cluster (see {@link ReferenceEtcdCluster}): https with required client certificates from
+     * {@code sharedTlsDir} (Cairn's layout, a server certificate naming every member's address), the given
+     * {@code --initial-cluster}.
+     */
+    static ReferenceEtcd clusterMember(String name, String address, Path sharedTlsDir, String initialCluster) {
+        return new ReferenceEtcd(name, address, sharedTlsDir, initialCluster);
+    }
+
+    /** The plain-http peer URL of a member on {@code address}. */
+    static String peerUrl(String address) {
+        return "http://" + address + ":" + PEER_PORT;
+    }
+
     @Override
     protected List<String> command() {
-        String peerUrl = "http://" + address() + ":" + PEER_PORT;
+        String peerUrl = peerUrl(address());
         List<String> command = new ArrayList<>(List.of(BINARY, "--name", name(),
                 "--data-dir", dataDir().resolve("etcd").toString(),
                 "--listen-client-urls", clientUrl(), "--advertise-client-urls", clientUrl(),
                 "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-                "--initial-cluster", name() + "=" + peerUrl,
+                "--initial-cluster", initialCluster,
                 "--listen-metrics-urls", "http://" + address() + ":" + METRICS_PORT));
         if (clientCertificates) {
-            Path tls = dataDir().resolve("server/tls/etcd");
+            Path tls = tlsDir;
             command.addAll(List.of("--cert-file", tls.resolve("server-client.crt").toString(),
                     "--key-file", tls.resolve("server-client.key").toString(),
                     "--trusted-ca-file", tls.resolve("server-ca.crt").toString(), "--client-cert-auth"));
@@ -91,7 +118,8 @@ public final class ReferenceEtcd extends ManagedServer {
 
     @Override
     public Optional<ClientTls> tls() {
-        return clientCertificates ? Optional.of(ClientTls.inDataDir(dataDir())) : Optional.empty();
+        return clientCertificates ? Optional.of(new ClientTls(tlsDir.resolve("server-ca.crt"),
+                tlsDir.resolve("client.crt"), tlsDir.resolve("client.key"))) : Optional.empty();
     }
 
     @Override

@@ -19,16 +19,21 @@ public final class TestCertificates {
     }
 
     /**
-     * Writes {@code server-ca.crt}, {@code server-client.crt/.key} (server, SAN = the address) and
-     * {@code client.crt/.key} into {@code etcdTlsDir}, Cairn's {@code server/tls/etcd} layout.
+     * Writes {@code server-ca.crt}, {@code server-client.crt/.key} (server, SAN = the addresses: one for a single
+     * server, every member's for a cluster whose members share the files) and {@code client.crt/.key} into
+     * {@code etcdTlsDir}, Cairn's {@code server/tls/etcd} layout.
      */
-    public static void writeEtcdLayout(Path etcdTlsDir, String address) {
+    public static void writeEtcdLayout(Path etcdTlsDir, String... addresses) {
         mkdirs(etcdTlsDir);
         Path ca = etcdTlsDir.resolve("server-ca.crt");
         Path caKey = etcdTlsDir.resolve("server-ca.key");
         newCa(ca, caKey, "e2e-etcd-server-ca");
+        StringBuilder san = new StringBuilder("subjectAltName=");
+        for (String address : addresses) {
+            san.append("IP:").append(address).append(',');
+        }
         signedLeaf(etcdTlsDir, "server-client", ca, caKey, "e2e-etcd-server",
-                "subjectAltName=IP:" + address + ",DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
+                san + "DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
         signedLeaf(etcdTlsDir, "client", ca, caKey, "e2e-etcd-client", "extendedKeyUsage=clientAuth\n");
     }
 
