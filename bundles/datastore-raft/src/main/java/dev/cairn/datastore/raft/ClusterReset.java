@@ -118,7 +118,7 @@ final class ClusterReset {
      * A formatted Raft storage whose state-machine directory holds the store copy as the snapshot at {@code at},
      * and whose metadata is at its term: the log continues after it, and the next election is in a later term.
      */
-    private static void newStorage(Path groupDir, ReplicaStore.Position at, Path copy) throws IOException {
+    static void newStorage(Path groupDir, ReplicaStore.Position at, Path copy) throws IOException {
         RaftStorage storage = RaftStorage.newBuilder().setDirectory(groupDir.toFile())
                 .setOption(RaftStorage.StartupOption.FORMAT)
                 .setLogCorruptionPolicy(org.apache.ratis.server.RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION)

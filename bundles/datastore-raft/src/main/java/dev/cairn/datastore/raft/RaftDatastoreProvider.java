@@ -4,6 +4,8 @@ import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.spi.BackendSettings;
 import dev.cairn.datastore.spi.DatastoreProvider;
 import dev.cairn.security.api.ClusterTls;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
 @Component(service = DatastoreProvider.class, property = DatastoreProvider.TYPE + "=" + RaftDatastore.TYPE)
 public class RaftDatastoreProvider implements DatastoreProvider {
     private static final Logger LOG = LoggerFactory.getLogger(RaftDatastoreProvider.class);
+    /** Option: the SQLite store a new group starts from (--cluster-init on a server that ran on SQLite). */
+    static final String CONVERT_FROM = "raft.convert.from";
     private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
 
     @Reference
@@ -48,6 +52,10 @@ public class RaftDatastoreProvider implements DatastoreProvider {
             finished(ClusterReset.doneMessage(raft));
             return alone;
         }
+        String convertFrom = settings.options().getOrDefault(CONVERT_FROM, "");
+        if (!convertFrom.isEmpty() && !holdsRaftStorage(raft.raftDir())) {
+            return SqliteConversion.run(raft, Path.of(convertFrom));
+        }
         RaftDatastore store = RaftDatastore.open(raft);
         if (!store.awaitLeader(LEADER_WAIT)) {
             LOG.warn("raft datastore has no leader yet member={} waitedMs={} reason=\"no quorum: fewer than half of"
@@ -64,5 +72,14 @@ public class RaftDatastoreProvider implements DatastoreProvider {
             return;
         }
         CompletableFuture.runAsync(() -> e.accept(message));
+    }
+
+    private static boolean holdsRaftStorage(Path raftDir) throws java.io.IOException {
+        if (!Files.isDirectory(raftDir)) {
+            return false;
+        }
+        try (var entries = Files.list(raftDir)) {
+            return entries.findAny().isPresent();
+        }
     }
 }

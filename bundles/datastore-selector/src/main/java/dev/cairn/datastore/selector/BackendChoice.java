@@ -28,6 +28,8 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
 
     static final String RAFT = "raft";
     static final String SQLITE = "sqlite";
+    /** Raft backend option: the SQLite store a new cluster is converted from. */
+    static final String CONVERT_FROM = "raft.convert.from";
 
     /** The configuration the choice depends on. */
     record Request(Path dataDir, String endpoint, boolean clusterInit, String serverUrl, boolean join,
@@ -49,7 +51,12 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
             if (!endpoint.isEmpty()) {
                 ignored.add("--datastore-endpoint " + redact(endpoint) + " (" + why + ")");
             }
-            return new BackendChoice(RAFT, "", Map.of(), List.copyOf(ignored));
+            // converted, but the process ended before the SQLite file was renamed: rename it now
+            Path sqlite = sqliteStore(r.dataDir());
+            Map<String, String> options = Files.isRegularFile(sqlite)
+                    && Files.isRegularFile(etcdDir(r.dataDir()).resolve("converted-from"))
+                    ? Map.of(CONVERT_FROM, sqlite.toString()) : Map.of();
+            return new BackendChoice(RAFT, "", options, List.copyOf(ignored));
         }
         if (!endpoint.isEmpty()) {
             int colon = endpoint.indexOf(':');
@@ -65,6 +72,11 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
             return new BackendChoice(RAFT, "", options, List.of());
         }
         if (r.clusterInit()) {
+            Path sqlite = sqliteStore(r.dataDir());
+            if (Files.isRegularFile(sqlite)) {
+                // a server that ran on SQLite: its store becomes the new cluster's initial state
+                return new BackendChoice(RAFT, "", Map.of(CONVERT_FROM, sqlite.toString()), List.of());
+            }
             return new BackendChoice(RAFT, "", Map.of(), List.of());
         }
         return new BackendChoice(SQLITE, "", Map.of(), List.of());
@@ -81,6 +93,15 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
         } catch (IOException e) {
             throw new IllegalStateException("invalid state for the embedded etcd directory " + raft + ": " + e, e);
         }
+    }
+
+    static Path sqliteStore(Path dataDir) {
+        return dataDir.resolve("server").resolve("db").resolve("state.db");
+    }
+
+    /** The choice converts the SQLite store: after the conversion it is renamed so that it never runs twice. */
+    boolean converts() {
+        return options.containsKey(CONVERT_FROM);
     }
 
     static Path etcdDir(Path dataDir) {

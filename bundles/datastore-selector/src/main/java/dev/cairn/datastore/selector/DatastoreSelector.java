@@ -129,6 +129,9 @@ public final class DatastoreSelector {
             fail("cannot open the " + choice.type() + " datastore: " + e.getMessage(), e);
             return;
         }
+        if (choice.converts()) {
+            retireConvertedStore(Path.of(choice.options().get(BackendChoice.CONVERT_FROM)));
+        }
         AutoCompactor compactor;
         try {
             compactor = AutoCompactor.start(store, config.auto_compaction_mode(), config.auto_compaction_retention());
@@ -143,6 +146,26 @@ public final class DatastoreSelector {
         active = new ActiveStore(store, reg, compactor);
         LOG.info("datastore active type={} revision={} openMs={}", store.type(), store.currentRevision(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Renames {@code state.db} (and its WAL files) to {@code state.db.migrated} once its content is the embedded
+     * etcd's, as K3s does, so that the conversion never runs twice; the file stays for the operator.
+     */
+    private static void retireConvertedStore(Path sqlite) {
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Path file = Path.of(sqlite + suffix);
+            if (java.nio.file.Files.exists(file)) {
+                try {
+                    java.nio.file.Files.move(file, Path.of(sqlite + suffix + ".migrated"),
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.io.IOException e) {
+                    LOG.warn("datastore converted but {} could not be renamed: {}; delete or rename it by hand", file,
+                            e.toString());
+                }
+            }
+        }
+        LOG.info("datastore converted from={} renamedTo={}.migrated", sqlite, sqlite);
     }
 
     /** Bundles start in any order, so a short wait is normal; a long one means the backend is not installed. */

@@ -84,4 +84,27 @@ public class BackendChoiceTest {
     public void anEndpointWithoutTypeIsRefused() {
         decide("just-a-host", false, "", false);
     }
+
+    @Test
+    public void clusterInitOnASqliteServerConvertsItsStore() throws Exception {
+        Path sqlite = BackendChoice.sqliteStore(tmp.getRoot().toPath());
+        Files.createDirectories(sqlite.getParent());
+        Files.createFile(sqlite);
+        BackendChoice c = decide("", true, "", false);
+        assertEquals("raft", c.type());
+        assertTrue(c.converts());
+        assertEquals(sqlite.toString(), c.options().get(BackendChoice.CONVERT_FROM));
+        assertEquals("without --cluster-init SQLite stays", "sqlite", decide("", false, "", false).type());
+    }
+
+    @Test
+    public void aConvertedStoreWhoseSqliteFileWasNotRenamedYetIsRetiredOnTheNextStart() throws Exception {
+        Path sqlite = BackendChoice.sqliteStore(tmp.getRoot().toPath());
+        Files.createDirectories(sqlite.getParent());
+        Files.createFile(sqlite);
+        initializeEmbeddedEtcd();
+        assertTrue("no marker: not converted from it", !decide("", false, "", false).converts());
+        Files.writeString(BackendChoice.etcdDir(tmp.getRoot().toPath()).resolve("converted-from"), sqlite + "\n");
+        assertTrue(decide("", false, "", false).converts());
+    }
 }

@@ -1,0 +1,138 @@
+package dev.cairn.datastore.raft;
+
+import dev.cairn.datastore.sqlite.ReplicaStore;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a single-node SQLite store ({@code server/db/state.db}) into the initial state of a new one-member Raft
+ * group, keeping every key, value, revision, version, lease and the history not yet compacted (K3s copies only the
+ * latest values). Both backends use the same SQLite engine, so the store is copied whole and becomes the group's
+ * first snapshot: the Raft log starts after it, and members that join later receive it as a snapshot.
+ *
+ * <p>Crash safety: the new Raft storage is built in {@code raft.converting/} and renamed to {@code raft/} in one
+ * step, and the selector treats only a non-empty {@code raft/} as an initialized embedded etcd. Killed before the
+ * rename, the next start converts again from the untouched SQLite file; after it, the next start is a Raft member.
+ */
+final class SqliteConversion {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteConversion.class);
+    /** In {@code server/db/etcd}: the store was converted from the SQLite file it names. */
+    static final String MARKER = "converted-from";
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+    /** Where the copy sits in the log: the first term, index 1; the next election is in a later term. */
+    private static final ReplicaStore.Position INITIAL = new ReplicaStore.Position(1, 1);
+
+    private SqliteConversion() {
+    }
+
+    /** Converts {@code source} and returns this member running as the only voter of the new group. */
+    static RaftDatastore run(RaftSettings s, Path source) throws Exception {
+        if (!Files.isRegularFile(source)) {
+            throw new IllegalStateException("cannot convert " + source + " to the embedded etcd: the file does not"
+                    + " exist or is not a regular file");
+        }
+        long start = System.nanoTime();
+        Files.createDirectories(s.dir());
+        Path copy = s.dir().resolve("converted-snapshot.tmp");
+        Files.deleteIfExists(copy);
+        Counts counts = copy(source, copy);
+        LOG.info("sqlite conversion: store copied source={} keys={} revisions={} leases={} revision={} bytes={}"
+                + " tookMs={} rateMiBPerSec={}", source, counts.keys, counts.versions, counts.leases, counts.revision,
+                Files.size(copy), millisSince(start), rate(Files.size(copy), start));
+        Path staging = s.dir().resolve("raft.converting");
+        deleteTree(staging);
+        Path groupDir = staging.resolve(RaftNode.GROUP_ID.getUuid().toString());
+        Tccl.call(() -> {
+            ClusterReset.newStorage(groupDir, INITIAL, copy);
+            return null;
+        });
+        // the selector retires the SQLite file after a conversion; this marker tells it even after a crash
+        Files.writeString(s.dir().resolve(MARKER), source + "\n");
+        Files.move(staging, s.raftDir(), StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(s.dir());
+        RaftDatastore store = RaftDatastore.open(s, true);
+        if (!store.awaitLeader(LEADER_WAIT)) {
+            store.close();
+            throw new IllegalStateException("the converted member " + s.name() + " did not elect itself within "
+                    + LEADER_WAIT.toSeconds() + " s; see the Raft log lines above");
+        }
+        LOG.info("sqlite conversion done source={} keys={} revision={} tookMs={}", source, counts.keys,
+                store.currentRevision(), millisSince(start));
+        return store;
+    }
+
+    private record Counts(long keys, long versions, long leases, long revision) {
+    }
+
+    /**
+     * A consistent copy of the SQLite store (WAL included) without the single node's member row and request
+     * records, which mean nothing to the new group.
+     */
+    private static Counts copy(Path source, Path target) throws SQLException, IOException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement st = c.createStatement()) {
+            st.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + target); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM members");
+            st.execute("DELETE FROM requests");
+            st.execute("UPDATE meta SET raft_term = " + INITIAL.term() + ", raft_index = " + INITIAL.index());
+            Counts counts = new Counts(count(st, "SELECT count(*) FROM latest"), count(st, "SELECT count(*) FROM log"),
+                    count(st, "SELECT count(*) FROM leases"), count(st, "SELECT revision FROM meta"));
+            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            st.execute("PRAGMA journal_mode=DELETE");
+            return counts;
+        } finally {
+            if (Files.exists(target)) {
+                try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+        }
+    }
+
+    private static long count(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static String rate(long bytes, long start) {
+        double seconds = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+        return String.format("%.1f", bytes / 1048576.0 / seconds);
+    }
+}

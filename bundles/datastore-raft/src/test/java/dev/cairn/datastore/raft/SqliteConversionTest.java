@@ -1,0 +1,89 @@
+package dev.cairn.datastore.raft;
+
+import static dev.cairn.datastore.raft.ClusterCalls.get;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import dev.cairn.datastore.api.Bytes;
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.DeleteRequest;
+import dev.cairn.datastore.api.KeyRange;
+import dev.cairn.datastore.api.KeyValue;
+import dev.cairn.datastore.api.PutRequest;
+import dev.cairn.datastore.api.RangeRequest;
+import dev.cairn.datastore.spi.BackendSettings;
+import dev.cairn.datastore.sqlite.SqliteDatastore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * A SQLite store converted to a one-member Raft group keeps every key, value, revision, version, lease and the
+ * uncompacted history, and the group takes writes after it with the next revision.
+ */
+public class SqliteConversionTest {
+    @Rule
+    public TemporaryFolder dirs = new TemporaryFolder();
+
+    @Test
+    public void everyKeyRevisionVersionLeaseAndTheHistoryAreKept() throws Exception {
+        Path dataDir = dirs.newFolder().toPath();
+        long revision;
+        long hash;
+        long lease;
+        List<KeyValue> atRevision20;
+        List<KeyValue> latest;
+        try (SqliteDatastore sqlite = SqliteDatastore.open(new BackendSettings(dataDir, "", "n1", List.of(),
+                List.of(), 0, null, Map.of()))) {
+            for (int i = 0; i < 40; i++) {
+                get(sqlite.put(PutRequest.of(Bytes.utf8("k" + i % 10), Bytes.utf8("v" + i))));
+            }
+            get(sqlite.delete(DeleteRequest.of(KeyRange.single(Bytes.utf8("k3")))));
+            lease = get(sqlite.leaseGrant(0, 600)).id();
+            get(sqlite.put(PutRequest.of(Bytes.utf8("leased"), Bytes.utf8("x"), lease)));
+            get(sqlite.compact(10, true));
+            revision = sqlite.currentRevision();
+            hash = get(sqlite.hashKV(revision)).hash();
+            atRevision20 = get(sqlite.range(RangeRequest.builder(KeyRange.all()).revision(20).build())).kvs();
+            latest = get(sqlite.range(RangeRequest.of(KeyRange.all()))).kvs();
+        }
+        Path source = dataDir.resolve("server/db/state.db");
+        int port = TestCluster.freeLoopbackPort();
+        BackendSettings settings = new BackendSettings(dataDir, "", "n1", List.of("https://127.0.0.1:2379"),
+                List.of("https://127.0.0.1:" + port), 0, null, Map.of(RaftSettings.ELECTION_TIMEOUT, "500",
+                        RaftDatastoreProvider.CONVERT_FROM, source.toString()));
+        try (RaftDatastore raft = SqliteConversion.run(RaftSettings.from(settings), source)) {
+            assertEquals(revision, raft.currentRevision());
+            assertEquals(hash, get(raft.hashKV(revision)).hash());
+            assertEquals(render(latest), render(get(raft.range(RangeRequest.of(KeyRange.all()))).kvs()));
+            assertEquals(render(atRevision20), render(get(raft.range(RangeRequest.builder(KeyRange.all())
+                    .revision(20).build())).kvs()));
+            assertTrue(get(raft.leases()).contains(lease));
+            assertEquals(1, raft.cluster().members().size());
+            assertEquals(revision + 1, get(raft.put(PutRequest.of(Bytes.utf8("after"), Bytes.utf8("1"))))
+                    .revision());
+        }
+        assertTrue("the SQLite file is left for the selector to rename", Files.exists(source));
+        assertFalse(Files.exists(dataDir.resolve("server/db/etcd/raft.converting")));
+        try (Datastore reopened = RaftDatastore.open(RaftSettings.from(settings))) {
+            assertTrue(((RaftDatastore) reopened).awaitLeader(TestCluster.WAIT));
+            assertEquals(revision + 1, reopened.currentRevision());
+        }
+    }
+
+    private static String render(List<KeyValue> kvs) {
+        StringBuilder out = new StringBuilder();
+        for (KeyValue kv : kvs) {
+            out.append(new String(kv.key(), java.nio.charset.StandardCharsets.UTF_8)).append('=')
+                    .append(new String(kv.value(), java.nio.charset.StandardCharsets.UTF_8)).append(" c")
+                    .append(kv.createRevision()).append(" m").append(kv.modRevision()).append(" v")
+                    .append(kv.version()).append(" l").append(kv.lease()).append('\n');
+        }
+        return out.toString();
+    }
+}
