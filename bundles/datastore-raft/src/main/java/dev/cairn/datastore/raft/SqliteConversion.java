@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +16,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * Turns a single-node SQLite store ({@code server/db/state.db}) into the initial state of a new one-member Raft
@@ -83,10 +83,10 @@ final class SqliteConversion {
      * records, which mean nothing to the new group.
      */
     private static Counts copy(Path source, Path target) throws SQLException, IOException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement st = c.createStatement()) {
+        try (Connection c = connect(source); Statement st = c.createStatement()) {
             st.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + target); Statement st = c.createStatement()) {
+        try (Connection c = connect(target); Statement st = c.createStatement()) {
             st.execute("DELETE FROM members");
             st.execute("DELETE FROM requests");
             st.execute("UPDATE meta SET raft_term = " + INITIAL.term() + ", raft_index = " + INITIAL.index());
@@ -102,6 +102,13 @@ final class SqliteConversion {
                 }
             }
         }
+    }
+
+    /** Through sqlite-jdbc's data source: in OSGi, java.sql.DriverManager does not see the driver. */
+    private static Connection connect(Path file) throws SQLException {
+        SQLiteDataSource ds = new SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + file);
+        return ds.getConnection();
     }
 
     private static long count(Statement st, String sql) throws SQLException {
