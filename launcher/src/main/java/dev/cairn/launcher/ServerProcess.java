@@ -61,6 +61,7 @@ final class ServerProcess implements ServerRunner {
 
     /** Registers this server with the cluster of {@code --server} when it has no etcd database yet. */
     private static ServerSettings joinIfNeeded(ServerSettings settings) throws StartupException {
+        Tombstone.clearForRejoin(settings);
         if (!ClusterJoin.isNeeded(settings)) {
             return settings;
         }

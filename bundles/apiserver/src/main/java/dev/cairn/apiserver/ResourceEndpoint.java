@@ -44,7 +44,14 @@ final class ResourceEndpoint {
             case "PUT" -> ApiResponse.json(200, store.update(type, ns, path.name(), body(request, type)));
             case "PATCH" -> ApiResponse.json(200, store.patch(type, ns, path.name(),
                     current -> patched(type, current, request)));
-            case "DELETE" -> deleted(store.delete(type, ns, path.name()), type);
+            case "DELETE" -> {
+                if (type == ResourceType.NODES && request.param("dryRun").isEmpty()) {
+                    // a server's Node: its etcd member goes first, so a failed removal keeps the Node to retry
+                    store.get(type, ns, path.name());
+                    NodeMemberRemoval.removeMemberOf(store.datastore(), path.name());
+                }
+                yield deleted(store.delete(type, ns, path.name()), type);
+            }
             default -> throw methodNotAllowed(method);
         };
     }

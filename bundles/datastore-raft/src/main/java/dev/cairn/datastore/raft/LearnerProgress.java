@@ -29,4 +29,14 @@ final class LearnerProgress {
         }
         return false;
     }
+
+    /** True when {@code peer} reported a commit index of at least {@code index} to this leader. */
+    static boolean reached(RaftServer.Division division, RaftPeerId peer, long index) {
+        for (CommitInfoProto info : division.getCommitInfos()) {
+            if (info.getServer().getId().equals(peer.toByteString())) {
+                return info.getCommitIndex() >= index;
+            }
+        }
+        return false;
+    }
 }

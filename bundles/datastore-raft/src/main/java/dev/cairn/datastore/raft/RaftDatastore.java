@@ -29,6 +29,7 @@ import dev.cairn.datastore.sqlite.ReplicaStore.MemberRecord;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -83,6 +84,8 @@ public final class RaftDatastore implements Datastore {
     private static final long FIRST_READ_RETRY_MS = 20;
     /** How often a request waiting for a leader looks again. */
     private static final long LEADER_POLL_MS = 10;
+    /** In {@code server/db/etcd}: this member was removed from the cluster (K3s's file). */
+    static final String TOMBSTONE = "tombstone";
     private static final long MAX_READ_RETRY_MS = 500;
     public static final String TYPE = "raft";
 
@@ -96,6 +99,7 @@ public final class RaftDatastore implements Datastore {
     private final AtomicBoolean alarmProposed = new AtomicBoolean();
     private final AtomicBoolean publishing = new AtomicBoolean();
     private final Object leaderSignal = new Object();
+    private volatile java.util.function.Consumer<String> onRemoved;
     /** Membership changes and the reconciler: one thread, so this server's configuration changes never race. */
     private final ScheduledExecutorService membershipThread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cairn-raft-membership");
@@ -195,6 +199,14 @@ public final class RaftDatastore implements Datastore {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /**
+     * Who hears that this member was removed from the cluster (its tombstone is written first); the provider passes
+     * the launcher's fatal handler, so the server stops with the message.
+     */
+    void onRemoved(java.util.function.Consumer<String> handler) {
+        onRemoved = handler;
     }
 
     /** This member's display name. */
@@ -697,6 +709,28 @@ public final class RaftDatastore implements Datastore {
             if (n != null && !closed) {
                 CompletableFuture.runAsync(n::refreshClient);
                 CompletableFuture.runAsync(RaftDatastore.this::publishMember);
+            }
+        }
+
+        @Override
+        public void memberRemoved(long removedId) {
+            if (removedId != memberId || closed) {
+                return;
+            }
+            Path tombstone = settings.dir().resolve(TOMBSTONE);
+            try {
+                Files.writeString(tombstone, settings.name() + "\n");
+            } catch (IOException e) {
+                LOG.error("cannot write the tombstone file {}: {}", tombstone, e.toString());
+            }
+            String message = "This node has been removed from the cluster - please restart cairn with --server"
+                    + " <a server of the cluster> to rejoin the cluster (its store is then moved to "
+                    + settings.dir().getParent().resolve("etcd-backup-<unix time>") + ")";
+            LOG.error("raft member removed member={} tombstone={} action=\"{}\"", settings.name(), tombstone,
+                    message);
+            java.util.function.Consumer<String> handler = onRemoved;
+            if (handler != null) {
+                CompletableFuture.runAsync(() -> handler.accept(message));
             }
         }
 

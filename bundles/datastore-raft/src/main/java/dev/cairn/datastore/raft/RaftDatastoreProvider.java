@@ -38,6 +38,11 @@ public class RaftDatastoreProvider implements DatastoreProvider {
             policy = ReferencePolicy.DYNAMIC)
     private volatile Consumer<String> exit;
 
+    /** The launcher's handler for errors that stop the server: this member was removed from the cluster. */
+    @Reference(service = Consumer.class, target = "(cairn.fatal=true)", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Consumer<String> fatal;
+
     @Override
     public String type() {
         return RaftDatastore.TYPE;
@@ -54,9 +59,9 @@ public class RaftDatastoreProvider implements DatastoreProvider {
         }
         String convertFrom = settings.options().getOrDefault(CONVERT_FROM, "");
         if (!convertFrom.isEmpty() && !holdsRaftStorage(raft.raftDir())) {
-            return SqliteConversion.run(raft, Path.of(convertFrom));
+            return stopWhenRemoved(SqliteConversion.run(raft, Path.of(convertFrom)));
         }
-        RaftDatastore store = RaftDatastore.open(raft);
+        RaftDatastore store = stopWhenRemoved(RaftDatastore.open(raft));
         if (!store.awaitLeader(LEADER_WAIT)) {
             LOG.warn("raft datastore has no leader yet member={} waitedMs={} reason=\"no quorum: fewer than half of"
                     + " the voters are up\"", store.name(), LEADER_WAIT.toMillis());
@@ -81,5 +86,15 @@ public class RaftDatastoreProvider implements DatastoreProvider {
         try (var entries = Files.list(raftDir)) {
             return entries.findAny().isPresent();
         }
+    }
+
+    private RaftDatastore stopWhenRemoved(RaftDatastore store) {
+        store.onRemoved(message -> {
+            Consumer<String> handler = fatal;
+            if (handler != null) {
+                handler.accept(message);
+            }
+        });
+        return store;
     }
 }

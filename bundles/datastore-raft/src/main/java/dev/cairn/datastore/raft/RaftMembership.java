@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
 import org.apache.ratis.protocol.exceptions.SetConfigurationException;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftMembership implements ClusterMembership {
     private static final Logger LOG = LoggerFactory.getLogger(RaftMembership.class);
+    /** How long a member being removed may take to receive the record of its removal. */
+    private static final java.time.Duration REMOVAL_NOTICE = java.time.Duration.ofSeconds(3);
     /**
      * Kept in a recorded member's client URLs while it was added as a learner explicitly (MemberAdd with
      * isLearner): it stays a learner until promoted. The members table has no column for it; never shown.
@@ -135,6 +138,9 @@ public final class RaftMembership implements ClusterMembership {
             // the record first: a recorded member missing from the configuration is what the reconciler adds
             if (record != null) {
                 join(propose.apply(new Command.RemoveMember(memberId)));
+                if (peer != null) {
+                    awaitApplied(peer.getId());
+                }
             }
             if (peer != null) {
                 change("member removed", peer, c -> {
@@ -339,6 +345,27 @@ public final class RaftMembership implements ClusterMembership {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw StoreError.STOPPED.exception();
+        }
+    }
+
+    /**
+     * Gives a member being removed a moment to receive the record of its removal (committed while it is still in
+     * the configuration), so that it learns it was removed, writes its tombstone and stops, instead of campaigning
+     * in vain. Best effort: a member that is down, or a removal run away from the leader, does not wait.
+     */
+    private void awaitApplied(RaftPeerId peer) {
+        if (!node.isLeader()) {
+            return;
+        }
+        long target = node.division().getRaftLog().getLastCommittedIndex();
+        long deadline = System.nanoTime() + REMOVAL_NOTICE.toNanos();
+        while (System.nanoTime() < deadline && !LearnerProgress.reached(node.division(), peer, target)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -56,6 +56,9 @@ final class ReplicaStateMachine extends BaseStateMachine {
 
         void configurationChanged(RaftConfigurationProto conf, long index);
 
+        /** A member's record was removed (the first step of its removal from the configuration). */
+        void memberRemoved(long memberId);
+
         /** The store failed to apply an entry; the server must stop (it recovers from its log on restart). */
         void failed(Throwable cause);
     }
@@ -175,6 +178,9 @@ final class ReplicaStateMachine extends BaseStateMachine {
                     }
                     updateLastAppliedTermIndex(term, index);
                     applied.applied(index);
+                    if (proposal.command() instanceof Command.RemoveMember removed) {
+                        listener.memberRemoved(removed.id());
+                    }
                     return Message.valueOf(ByteString.copyFrom(reply));
                 });
     }
