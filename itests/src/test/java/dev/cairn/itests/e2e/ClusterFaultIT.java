@@ -59,9 +59,15 @@ public class ClusterFaultIT {
         cluster.start();
     }
 
+    /** Two faults in turn on one cluster (a cluster start costs half a minute on two cores). */
     @Test
-    public void killingTheLeaderUnderWritesLosesNoAcknowledgedWrite() throws Exception {
+    public void leaderKillUnderWritesThenQuorumLossAndRecovery() throws Exception {
         startCluster();
+        killingTheLeaderUnderWritesLosesNoAcknowledgedWrite();
+        withoutQuorumWritesFailFastAndRecoverWhenAMajorityIsBack();
+    }
+
+    private void killingTheLeaderUnderWritesLosesNoAcknowledgedWrite() throws Exception {
         int leader = cluster.awaitLeader(FAILOVER);
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -97,9 +103,7 @@ public class ClusterFaultIT {
         assertEqualHashes();
     }
 
-    @Test
-    public void withoutQuorumWritesFailFastAndRecoverWhenAMajorityIsBack() throws Exception {
-        startCluster();
+    private void withoutQuorumWritesFailFastAndRecoverWhenAMajorityIsBack() throws Exception {
         put(1, "quorum/before", "1");
         cluster.kill(2);
         cluster.kill(3);

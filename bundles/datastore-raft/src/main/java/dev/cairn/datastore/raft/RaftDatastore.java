@@ -100,6 +100,8 @@ public final class RaftDatastore implements Datastore {
     private final AtomicBoolean publishing = new AtomicBoolean();
     private final Object leaderSignal = new Object();
     private volatile java.util.function.Consumer<String> onRemoved;
+    /** The record of this member's removal was applied: it must not publish itself again. */
+    private volatile boolean removed;
     /** Membership changes and the reconciler: one thread, so this server's configuration changes never race. */
     private final ScheduledExecutorService membershipThread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cairn-raft-membership");
@@ -636,7 +638,8 @@ public final class RaftDatastore implements Datastore {
     private void publishMember() {
         RaftNode n = node;
         ReplicaStore s = machine.currentStore();
-        if (n == null || s == null || closed || n.leader() == null || !publishing.compareAndSet(false, true)) {
+        if (n == null || s == null || closed || removed || n.leader() == null
+                || !publishing.compareAndSet(false, true)) {
             return;
         }
         RaftConfiguration conf = n.division().getRaftConf();
@@ -647,6 +650,10 @@ public final class RaftDatastore implements Datastore {
         machine.appliedIndex().await(Math.max(0, conf.getLogEntryIndex()))
                 .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .thenCompose(v -> {
+                    if (removed) {
+                        // the record of this member's removal was applied: publishing would add it back
+                        return CompletableFuture.completedFuture(false);
+                    }
                     MemberRecord stored = s.members().stream().filter(r -> r.id() == memberId).findFirst()
                             .orElse(null);
                     MemberRecord mine = published(stored);
@@ -713,10 +720,11 @@ public final class RaftDatastore implements Datastore {
         }
 
         @Override
-        public void memberRemoved(long removedId) {
-            if (removedId != memberId || closed) {
+        public void memberRemoved(long removedId, String removedName) {
+            if (removedId != memberId || !removedName.equals(settings.name()) || closed) {
                 return;
             }
+            removed = true;
             Path tombstone = settings.dir().resolve(TOMBSTONE);
             try {
                 Files.writeString(tombstone, settings.name() + "\n");

@@ -57,7 +57,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
         void configurationChanged(RaftConfigurationProto conf, long index);
 
         /** A member's record was removed (the first step of its removal from the configuration). */
-        void memberRemoved(long memberId);
+        void memberRemoved(long memberId, String name);
 
         /** The store failed to apply an entry; the server must stop (it recovers from its log on restart). */
         void failed(Throwable cause);
@@ -170,6 +170,9 @@ final class ReplicaStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(e);
         }
         applied.submitted(index);
+        // the name the removed member had: a server that rejoins under the same address (same id, new name)
+        // replays the record of its earlier removal, which is not about it
+        String removedName = proposal.command() instanceof Command.RemoveMember removal ? nameOf(removal.id()) : "";
         return pipeline.apply(store(), term, index, proposal)
                 .handle((reply, failure) -> {
                     if (failure != null) {
@@ -179,7 +182,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
                     updateLastAppliedTermIndex(term, index);
                     applied.applied(index);
                     if (proposal.command() instanceof Command.RemoveMember removed) {
-                        listener.memberRemoved(removed.id());
+                        listener.memberRemoved(removed.id(), removedName);
                     }
                     return Message.valueOf(ByteString.copyFrom(reply));
                 });
@@ -357,6 +360,19 @@ final class ReplicaStateMachine extends BaseStateMachine {
             s.close();
         }
         super.close();
+    }
+
+    private String nameOf(long memberId) {
+        ReplicaStore s = store;
+        if (s == null) {
+            return "";
+        }
+        for (ReplicaStore.MemberRecord m : s.members()) {
+            if (m.id() == memberId) {
+                return m.name();
+            }
+        }
+        return "";
     }
 
     RaftPeerId self() {
