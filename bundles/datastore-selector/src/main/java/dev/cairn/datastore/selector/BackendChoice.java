@@ -30,6 +30,8 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
     static final String SQLITE = "sqlite";
     /** Raft backend option: the SQLite store a new cluster is converted from. */
     static final String CONVERT_FROM = "raft.convert.from";
+    /** Written by the Raft backend into server/db/etcd when it converted a SQLite store (its SqliteConversion). */
+    static final String CONVERSION_MARKER = "converted-from";
 
     /** The configuration the choice depends on. */
     record Request(Path dataDir, String endpoint, boolean clusterInit, String serverUrl, boolean join,
@@ -54,7 +56,7 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
             // converted, but the process ended before the SQLite file was renamed: rename it now
             Path sqlite = sqliteStore(r.dataDir());
             Map<String, String> options = Files.isRegularFile(sqlite)
-                    && Files.isRegularFile(etcdDir(r.dataDir()).resolve("converted-from"))
+                    && Files.isRegularFile(etcdDir(r.dataDir()).resolve(CONVERSION_MARKER))
                     ? Map.of(CONVERT_FROM, sqlite.toString()) : Map.of();
             return new BackendChoice(RAFT, "", options, List.copyOf(ignored));
         }

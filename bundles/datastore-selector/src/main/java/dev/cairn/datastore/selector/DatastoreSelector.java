@@ -3,10 +3,14 @@ package dev.cairn.datastore.selector;
 import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.spi.BackendSettings;
 import dev.cairn.datastore.spi.DatastoreProvider;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -155,11 +159,11 @@ public final class DatastoreSelector {
     private static void retireConvertedStore(Path sqlite) {
         for (String suffix : List.of("", "-wal", "-shm")) {
             Path file = Path.of(sqlite + suffix);
-            if (java.nio.file.Files.exists(file)) {
+            if (Files.exists(file)) {
                 try {
-                    java.nio.file.Files.move(file, Path.of(sqlite + suffix + ".migrated"),
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                } catch (java.io.IOException e) {
+                    Files.move(file, Path.of(sqlite + suffix + ".migrated"),
+                            StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
                     LOG.warn("datastore converted but {} could not be renamed: {}; delete or rename it by hand", file,
                             e.toString());
                 }
@@ -211,7 +215,7 @@ public final class DatastoreSelector {
 
     /** The choice's own options, and the Raft tunables for the Raft backend. */
     private static Map<String, String> options(SelectorConfig cfg, BackendChoice choice) {
-        Map<String, String> options = new java.util.LinkedHashMap<>(choice.options());
+        Map<String, String> options = new LinkedHashMap<>(choice.options());
         if (choice.type().equals(BackendChoice.RAFT)) {
             options.put("bind.address", cfg.bind_address().trim());
             options.put("cluster.reset", String.valueOf(cfg.cluster_reset()));
