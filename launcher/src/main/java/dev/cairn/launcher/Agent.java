@@ -19,15 +19,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running agent: joins the cluster ({@link AgentRegistration}), then keeps its Node Ready with a heartbeat every
- * {@link Settings#heartbeat()} through the server in use. When that server fails, the next known one is tried at
- * once, so the agent switches servers within one heartbeat, without a restart. Everything is kept under the data
- * dir; no local port is bound.
+ * {@link Settings#heartbeat()} through the server in use. Between heartbeats the server in use is asked for
+ * {@code /ping} every {@link #SERVER_PROBE}; when it does not answer, the heartbeat is sent at once through the next
+ * known server, so the agent switches servers within a few seconds of a server's death, without a restart.
+ * Everything is kept under the data dir; no local port is bound.
  */
 final class Agent {
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     static final Duration REGISTRATION_RETRY = Duration.ofSeconds(2);
     /** How often the server list is asked for again while nothing changes. */
     static final Duration SERVER_LIST_REFRESH = Duration.ofSeconds(30);
+    /** How often the server in use is probed between heartbeats (a connection refused is known at once). */
+    static final Duration SERVER_PROBE = Duration.ofSeconds(1);
     private static final LauncherLog LOG = LauncherLog.of(Agent.class);
 
     /**
@@ -68,7 +71,7 @@ final class Agent {
             NodeApi api = new NodeApi(AgentTls.context(AgentRegistration.keyPem(keys),
                     credentials.certificatePem(), credentials.caBundle()));
             AgentNode node = new AgentNode(settings.nodeName(), settings.nodeIp(), api, Clock.systemUTC());
-            beatUntilStopped(node, servers, credentials.caBundle());
+            beatUntilStopped(node, api, servers, credentials.caBundle());
         } catch (IOException e) {
             throw new StartupException("agent state under " + files.dir() + ": " + e.getMessage(), e);
         } finally {
@@ -95,24 +98,39 @@ final class Agent {
         return null;
     }
 
-    private void beatUntilStopped(AgentNode node, ServerList servers, byte[] ca) throws InterruptedException {
+    private void beatUntilStopped(AgentNode node, NodeApi api, ServerList servers, byte[] ca)
+            throws InterruptedException {
         long listedAt = 0;
+        long nextBeat = System.nanoTime();
         boolean announced = false;
         while (stop.getCount() > 0) {
-            String used = beat(node, servers);
-            if (used != null) {
-                if (!announced) {
-                    System.out.println("Cairn agent ready: node " + settings.nodeName() + " registered through "
-                            + used);
-                    announced = true;
-                }
-                if (listedAt == 0 || System.nanoTime() - listedAt > SERVER_LIST_REFRESH.toNanos()) {
-                    listedAt = refreshServers(servers, used, ca) ? System.nanoTime() : 0;
+            if (System.nanoTime() - nextBeat >= 0 || !answers(api, servers.current())) {
+                nextBeat = System.nanoTime() + settings.heartbeat().toNanos();
+                String used = beat(node, servers);
+                if (used != null) {
+                    if (!announced) {
+                        System.out.println("Cairn agent ready: node " + settings.nodeName() + " registered through "
+                                + used);
+                        announced = true;
+                    }
+                    if (listedAt == 0 || System.nanoTime() - listedAt > SERVER_LIST_REFRESH.toNanos()) {
+                        listedAt = refreshServers(servers, used, ca) ? System.nanoTime() : 0;
+                    }
                 }
             }
-            stop.await(settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+            long untilBeat = Math.max(0, nextBeat - System.nanoTime());
+            stop.await(Math.min(untilBeat, SERVER_PROBE.toNanos()), TimeUnit.NANOSECONDS);
         }
         LOG.info("agent stopped node=" + settings.nodeName());
+    }
+
+    /** True when {@code url}'s supervisor answers its ping: the server process is up and serving on 6443. */
+    private static boolean answers(NodeApi api, String url) throws InterruptedException {
+        try {
+            return api.get(url, "/ping").status() == 200;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** One heartbeat through the first server that answers; returns it, or null when none did. */

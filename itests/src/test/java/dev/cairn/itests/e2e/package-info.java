@@ -1,6 +1,6 @@
 /**
  * End-to-end tests against the real distribution ({@code distribution/target/cairn/bin/cairn}), each test class on
- * its own loopback address (127.0.0.29 to .39) with default ports, like separate hosts.
+ * its own loopback address (127.0.0.11 to .66) with default ports, like separate hosts.
  *
  * <p>Run: {@code mvn -o -q test -pl itests -Dtest='dev.cairn.itests.e2e.*IT'} (build the distribution first).
  * Server output lands in {@code itests/target/e2e-logs/<server>.log}, and the etcdctl transcripts of the
