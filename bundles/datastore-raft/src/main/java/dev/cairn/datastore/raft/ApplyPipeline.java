@@ -2,6 +2,8 @@ package dev.cairn.datastore.raft;
 
 import dev.cairn.datastore.raft.Command.Proposal;
 import dev.cairn.datastore.sqlite.ReplicaStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -32,6 +34,25 @@ final class ApplyPipeline {
             fence = reply.handle((r, failure) -> null);
         }
         return reply;
+    }
+
+    /**
+     * Applies the entry of several proposals at (term, index) after the entries before it, each proposal as its
+     * own request, the entry whole in one store transaction.
+     *
+     * @return the proposals' replies, in order
+     */
+    synchronized CompletableFuture<List<byte[]>> applyAll(ReplicaStore store, long term, long index,
+            List<Proposal> proposals) {
+        List<ReplicaStore.Command<byte[]>> commands = new ArrayList<>(proposals.size());
+        for (Proposal proposal : proposals) {
+            commands.add(writes -> CommandApplier.apply(proposal, writes));
+        }
+        CompletableFuture<List<byte[]>> replies = after(() -> store.applyAll(term, index, commands));
+        if (proposals.stream().anyMatch(p -> endsBatch(p.command()))) {
+            fence = replies.handle((r, failure) -> null);
+        }
+        return replies;
     }
 
     /** Records an entry that changes nothing (a configuration entry) after the entries before it. */

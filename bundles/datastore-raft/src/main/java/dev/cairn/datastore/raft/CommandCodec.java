@@ -13,11 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The log entry format: a format version byte, the request id, a command tag and the command's fields. A replica
- * refuses to apply an entry of a version it does not know (a newer Cairn wrote it) rather than guess.
+ * The log entry format: a format version byte, the request id, a command tag and the command's fields. An entry of
+ * format {@link #BATCH} holds several such proposals, each applied as its own request (proposals that waited for
+ * the log together). A replica refuses to apply an entry of a version it does not know (a newer Cairn wrote it)
+ * rather than guess.
  */
 final class CommandCodec {
     static final int VERSION = 1;
+    /** The format of an entry of several proposals: the byte 2, their count, then each one's own encoding. */
+    static final int BATCH = 2;
 
     private static final int PUT = 1;
     private static final int DELETE = 2;
@@ -64,6 +68,28 @@ final class CommandCodec {
             out.u8(REMOVE_MEMBER).i64(m.id());
         }
         return out.bytes();
+    }
+
+    /** One entry of several proposals, each given in its {@link #encode} form. */
+    static byte[] encodeBatch(List<byte[]> proposals) {
+        Wire.Out out = new Wire.Out().u8(BATCH).count(proposals.size());
+        proposals.forEach(out::bytes);
+        return out.bytes();
+    }
+
+    /** The proposals of an entry: one, or the several of a batch, in order. */
+    static List<Proposal> decodeEntry(byte[] entry) {
+        if (entry.length == 0 || entry[0] != BATCH) {
+            return List.of(decode(entry));
+        }
+        Wire.In in = new Wire.In(entry);
+        in.u8();
+        int n = in.count();
+        List<Proposal> proposals = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            proposals.add(decode(in.bytes()));
+        }
+        return proposals;
     }
 
     static Proposal decode(byte[] entry) {

@@ -109,6 +109,7 @@ public final class RaftDatastore implements Datastore {
         return t;
     });
     private volatile RaftNode node;
+    private final ProposalBatcher proposals = new ProposalBatcher(this::writeToLog);
     private volatile RaftMembership membership;
     private volatile boolean closed;
 
@@ -363,31 +364,39 @@ public final class RaftDatastore implements Datastore {
      * by the request timeout, after which the reply is returned anyway).
      */
     private <T> CompletableFuture<T> propose(Command command, Function<byte[], T> decode) {
-        return whenLeaderKnown(n -> proposeVia(n, command, decode));
+        return whenLeaderKnown(n -> proposeVia(command, decode));
     }
 
-    private <T> CompletableFuture<T> proposeVia(RaftNode n, Command command, Function<byte[], T> decode) {
-        byte[] entry = CommandCodec.encode(new Proposal(session, seq.incrementAndGet(), command));
+    private <T> CompletableFuture<T> proposeVia(Command command, Function<byte[], T> decode) {
+        byte[] proposal = CommandCodec.encode(new Proposal(session, seq.incrementAndGet(), command));
         CompletableFuture<T> result = new CompletableFuture<>();
         pending.add(result);
         result.whenComplete((v, f) -> pending.remove(result));
-        n.write(entry).whenComplete((reply, failure) -> {
-            if (failure != null || !reply.isSuccess()) {
-                result.completeExceptionally(RaftErrors.of(failure != null ? failure : reply.getException()));
+        proposals.submit(proposal, ProposalBatcher.batchable(command)).whenComplete((answer, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
                 return;
             }
-            byte[] bytes = reply.getMessage().getContent().toByteArray();
-            machine.appliedIndex().await(reply.getLogIndex())
+            machine.appliedIndex().await(answer.logIndex())
                     .completeOnTimeout(null, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((applied, notApplied) -> {
                         try {
-                            result.complete(decode.apply(bytes));
+                            result.complete(decode.apply(answer.reply()));
                         } catch (RuntimeException e) {
                             result.completeExceptionally(DatastoreException.of(e));
                         }
                     });
         });
         return result;
+    }
+
+    /** One log entry through this server's Raft client (to the leader). */
+    private CompletableFuture<RaftClientReply> writeToLog(byte[] entry) {
+        RaftNode n = node;
+        if (n == null || closed) {
+            return CompletableFuture.failedFuture(StoreError.STOPPED.exception());
+        }
+        return n.write(entry);
     }
 
     // ---- reads: linearizable unless serializable, then local ----

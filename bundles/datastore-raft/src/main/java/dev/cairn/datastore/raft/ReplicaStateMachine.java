@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
@@ -162,30 +164,36 @@ final class ReplicaStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         long term = entry.getTerm();
         long index = entry.getIndex();
-        Proposal proposal;
+        byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+        List<Proposal> proposals;
         try {
-            proposal = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+            proposals = CommandCodec.decodeEntry(data);
         } catch (RuntimeException e) {
             listener.failed(e);
             return CompletableFuture.failedFuture(e);
         }
         applied.submitted(index);
-        // the name the removed member had: a server that rejoins under the same address (same id, new name)
+        // the name a removed member had: a server that rejoins under the same address (same id, new name)
         // replays the record of its earlier removal, which is not about it
-        String removedName = proposal.command() instanceof Command.RemoveMember removal ? nameOf(removal.id()) : "";
-        return pipeline.apply(store(), term, index, proposal)
-                .handle((reply, failure) -> {
-                    if (failure != null) {
-                        listener.failed(failure);
-                        throw new IllegalStateException("entry " + index + " not applied", failure);
-                    }
-                    updateLastAppliedTermIndex(term, index);
-                    applied.applied(index);
-                    if (proposal.command() instanceof Command.RemoveMember removed) {
-                        listener.memberRemoved(removed.id(), removedName);
-                    }
-                    return Message.valueOf(ByteString.copyFrom(reply));
-                });
+        Map<Long, String> removedNames = new HashMap<>();
+        for (Proposal p : proposals) {
+            if (p.command() instanceof Command.RemoveMember removal) {
+                removedNames.put(removal.id(), nameOf(removal.id()));
+            }
+        }
+        CompletableFuture<byte[]> reply = proposals.size() == 1 && data[0] != CommandCodec.BATCH
+                ? pipeline.apply(store(), term, index, proposals.get(0))
+                : pipeline.applyAll(store(), term, index, proposals).thenApply(ReplyCodec::batch);
+        return reply.handle((bytes, failure) -> {
+            if (failure != null) {
+                listener.failed(failure);
+                throw new IllegalStateException("entry " + index + " not applied", failure);
+            }
+            updateLastAppliedTermIndex(term, index);
+            applied.applied(index);
+            removedNames.forEach(listener::memberRemoved);
+            return Message.valueOf(ByteString.copyFrom(bytes));
+        });
     }
 
     /** Configuration and leader entries: recorded in the store in log order, after the entries before them. */

@@ -28,6 +28,24 @@ final class ReplyCodec {
     private ReplyCodec() {
     }
 
+    /** The replies to the proposals of a batch entry, in their order. */
+    static byte[] batch(List<byte[]> replies) {
+        Wire.Out out = new Wire.Out().count(replies.size());
+        replies.forEach(out::bytes);
+        return out.bytes();
+    }
+
+    /** The replies of {@link #batch}. */
+    static List<byte[]> unbatch(byte[] reply) {
+        Wire.In in = new Wire.In(reply);
+        int n = in.count();
+        List<byte[]> replies = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            replies.add(in.bytes());
+        }
+        return replies;
+    }
+
     static byte[] error(DatastoreException e) {
         return new Wire.Out().u8(VERSION).u8(ERROR).text(e.error().name()).text(e.getMessage()).bytes();
     }

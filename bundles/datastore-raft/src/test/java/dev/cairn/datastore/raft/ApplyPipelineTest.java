@@ -90,6 +90,51 @@ public class ApplyPipelineTest {
         }
     }
 
+    /**
+     * An entry of several proposals: each is its own request with its own revision (two puts of one key are two
+     * revisions, not a conflict), a refused one refuses only itself, and the entry's position is recorded once.
+     */
+    @Test
+    public void aBatchEntryAppliesEachProposalAsItsOwnRequest() throws Exception {
+        try (ReplicaStore store = ReplicaStore.open(dirs.newFolder().toPath().resolve("state.db"), 0, NONE)) {
+            ApplyPipeline pipeline = new ApplyPipeline();
+            List<Proposal> proposals = List.of(
+                    new Proposal(7, 1, new Command.Put(PutRequest.of(Bytes.utf8("k"), Bytes.utf8("a")))),
+                    new Proposal(7, 2, new Command.Revoke(12345)),
+                    new Proposal(7, 3, new Command.Put(PutRequest.of(Bytes.utf8("k"), Bytes.utf8("b")))));
+            List<byte[]> replies = pipeline.applyAll(store, 3, 9, proposals).get(10, TimeUnit.SECONDS);
+            assertEquals(3, replies.size());
+            assertEquals(2, ReplyCodec.put(replies.get(0)).revision());
+            try {
+                ReplyCodec.done(replies.get(1));
+                throw new AssertionError("revoking an unknown lease succeeded");
+            } catch (DatastoreException e) {
+                assertEquals(StoreError.LEASE_NOT_FOUND, e.error());
+            }
+            assertEquals(3, ReplyCodec.put(replies.get(2)).revision());
+            assertEquals(3, store.currentRevision());
+            assertEquals(new ReplicaStore.Position(3, 9), store.applied());
+        }
+    }
+
+    /** The entry encoding of a batch decodes to the proposals in order; a plain entry decodes to itself. */
+    @Test
+    public void batchEntriesRoundTrip() {
+        Proposal a = new Proposal(7, 1, new Command.Put(PutRequest.of(Bytes.utf8("k"), Bytes.utf8("a"))));
+        Proposal b = new Proposal(7, 2, new Command.Revoke(5));
+        List<Proposal> decoded = CommandCodec.decodeEntry(CommandCodec.encodeBatch(List.of(CommandCodec.encode(a),
+                CommandCodec.encode(b))));
+        assertEquals(2, decoded.size());
+        assertEquals(1, decoded.get(0).seq());
+        assertEquals("a", new String(((Command.Put) decoded.get(0).command()).request().value()));
+        assertEquals(b, decoded.get(1));
+        assertEquals(List.of(b), CommandCodec.decodeEntry(CommandCodec.encode(b)));
+        List<byte[]> replies = ReplyCodec.unbatch(ReplyCodec.batch(List.of(new byte[] {1, 2}, new byte[0])));
+        assertEquals(2, replies.size());
+        assertEquals(2, replies.get(0).length);
+        assertEquals(0, replies.get(1).length);
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

@@ -95,6 +95,42 @@ public class ClusterReplicationTest {
         }
     }
 
+    /**
+     * Writes that arrive together through a follower share log entries (far fewer entries than writes), yet each is
+     * its own request: its own revision, every one on every member, equal hashes.
+     */
+    @Test
+    public void concurrentWritesShareLogEntriesAndEachGetsItsOwnRevision() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
+            int leader = c.awaitLeaderIndex();
+            RaftDatastore follower = c.member(follower(c, leader));
+            get(follower.put(put("warm-up", "v")));
+            long firstIndex = c.member(leader).node().division().getInfo().getLastAppliedIndex();
+            int writes = 200;
+            List<CompletableFuture<PutResult>> results = new ArrayList<>();
+            for (int i = 0; i < writes; i++) {
+                results.add(follower.put(put("batched-" + i, "same")));
+            }
+            Set<Long> revisions = new HashSet<>();
+            for (CompletableFuture<PutResult> r : results) {
+                revisions.add(get(r).revision());
+            }
+            assertEquals("one revision per write", writes, revisions.size());
+            long entries = c.member(leader).node().division().getInfo().getLastAppliedIndex() - firstIndex;
+            assertTrue(entries + " log entries for " + writes + " concurrent writes", entries < writes / 2);
+            long revision = c.member(leader).currentRevision();
+            for (int i = 0; i < c.size(); i++) {
+                RaftDatastore m = c.member(i);
+                TestCluster.await("member " + i + " at revision " + revision, () -> m.currentRevision() == revision);
+                assertArrayEquals(Bytes.utf8("same"), read(m, "batched-" + (writes - 1)).value());
+            }
+            long hash = get(c.member(0).hashKV(revision)).hash();
+            for (int i = 1; i < c.size(); i++) {
+                assertEquals("HashKV of member " + i, hash, get(c.member(i).hashKV(revision)).hash());
+            }
+        }
+    }
+
     @Test
     public void afterTheLeaderStopsWritesResumeAndNoAcknowledgedWriteIsLost() throws Exception {
         try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {

@@ -123,6 +123,26 @@ public final class ReplicaStore implements AutoCloseable {
     }
 
     /**
+     * Applies the entry at (term, index) that holds several commands, in order, each as its own request (its own
+     * revision), all in one transaction with the position: the entry is applied whole or not at all. A command
+     * must not throw a {@link DatastoreException} (its refusal is its result); one that does stops the store.
+     */
+    public <T> CompletableFuture<List<T>> applyAll(long term, long index, List<? extends Command<T>> commands) {
+        List<WriteTask.Apply<T>> parts = new ArrayList<>(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            Command<T> command = commands.get(i);
+            boolean first = i == 0;
+            parts.add(scope -> {
+                if (first && index % PRUNE_EVERY == 0) {
+                    pruneReplies(index - REPLY_WINDOW);
+                }
+                return command.apply(new Writes(scope, index));
+            });
+        }
+        return store.writer.submit(WriteTask.applyingAll(term, index, parts));
+    }
+
+    /**
      * Records an entry that changes nothing here (a configuration entry), after every entry submitted before it.
      * {@code durable} fsyncs the store up to it: what a snapshot or a log purge relies on.
      */

@@ -168,22 +168,28 @@ final class WriteBatcher {
             }
             db.exec("BEGIN IMMEDIATE");
             for (WriteTask<?> task : batch) {
-                RevisionScope scope = new RevisionScope(revision, state.compactRevision, recordEvents,
-                        recordPrevValues);
-                try {
-                    task.apply(scope);
-                } catch (DatastoreException refused) {
-                    task.refusal = refused;
-                    continue;
+                for (int part = 0; part < task.parts(); part++) {
+                    RevisionScope scope = new RevisionScope(revision, state.compactRevision, recordEvents,
+                            recordPrevValues);
+                    try {
+                        task.apply(part, scope);
+                    } catch (DatastoreException refused) {
+                        if (!task.refusable()) {
+                            throw new IllegalStateException("part " + part + " of a task of " + task.parts()
+                                    + " refused after earlier parts were applied", refused);
+                        }
+                        task.refusal = refused;
+                        continue;
+                    }
+                    if (scope.bumped()) {
+                        revision = scope.revision();
+                        events.addAll(scope.events());
+                    }
+                    if (scope.changed()) {
+                        applied++;
+                    }
+                    scopes.add(scope);
                 }
-                if (scope.bumped()) {
-                    revision = scope.revision();
-                    events.addAll(scope.events());
-                }
-                if (scope.changed()) {
-                    applied++;
-                }
-                scopes.add(scope);
             }
             changed = applied != state.appliedIndex;
             if (changed) {
