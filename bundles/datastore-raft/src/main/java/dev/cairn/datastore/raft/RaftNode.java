@@ -23,7 +23,11 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -57,6 +61,7 @@ final class RaftNode implements AutoCloseable {
     private final RaftProperties clientProperties;
     private final RaftServer server;
     private final ClientId localReads = ClientId.randomId();
+    private final ClientId localWrites = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private volatile RaftClient client;
     private volatile boolean closed;
@@ -160,6 +165,9 @@ final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, s.snapshotEvery()));
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        // an appender sends a new entry at once instead of waiting out Ratis's 1 ms minimum between appends: with
+        // one client every write waited for it
+        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
         return p;
     }
 
@@ -244,12 +252,56 @@ final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * Sends a write (a log entry) to the leader through the client, with bounded retries. Ordered async sends share
-     * one sliding window per client, and once a send exhausts its retries (no quorum for longer than the request
-     * timeout) Ratis closes that window for good: every later write would fail with "is closed" even after the
-     * quorum is back. Such a client is replaced; the failed write itself is reported to the caller as before.
+     * Appends a write (a log entry) through the leader. On the leader itself the entry is handed to the local
+     * server directly (no call through the client to this very process); should leadership have moved meanwhile,
+     * or anywhere else, it goes through the client ({@link #writeThroughClient}). A retried entry is applied once:
+     * the state machine deduplicates proposals by their request id.
      */
     CompletableFuture<RaftClientReply> write(byte[] entry) {
+        if (!isLeader()) {
+            return writeThroughClient(entry);
+        }
+        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localWrites).setServerId(self.getId())
+                .setGroupId(GROUP_ID).setCallId(callIds.incrementAndGet())
+                .setMessage(Message.valueOf(ByteString.copyFrom(entry)))
+                .setType(RaftClientRequest.writeRequestType()).build();
+        CompletableFuture<RaftClientReply> here;
+        try {
+            here = Tccl.get(() -> server.submitClientRequestAsync(request));
+        } catch (RuntimeException e) {
+            return writeThroughClient(entry);
+        }
+        return here.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((reply, failure) -> {
+                    if (failure == null && (reply.isSuccess() || !leaderMoved(reply.getException()))) {
+                        return CompletableFuture.completedFuture(reply);
+                    }
+                    if (failure != null && !leaderMoved(failure)) {
+                        return CompletableFuture.<RaftClientReply>failedFuture(failure);
+                    }
+                    return writeThroughClient(entry);
+                })
+                .thenCompose(f -> f);
+    }
+
+    /** This server stopped leading (or is not ready to): the entry must go to whoever leads now. */
+    private static boolean leaderMoved(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof NotLeaderException || c instanceof LeaderNotReadyException
+                    || c instanceof LeaderSteppingDownException || c instanceof ServerNotReadyException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sends a write to the leader through the client, with bounded retries. Ordered async sends share one sliding
+     * window per client, and once a send exhausts its retries (no quorum for longer than the request timeout)
+     * Ratis closes that window for good: every later write would fail with "is closed" even after the quorum is
+     * back. Such a client is replaced; the failed write itself is reported to the caller as before.
+     */
+    private CompletableFuture<RaftClientReply> writeThroughClient(byte[] entry) {
         RaftClient used = client;
         CompletableFuture<RaftClientReply> sent = Tccl.get(() -> used.async().send(Message.valueOf(
                 ByteString.copyFrom(entry))));
