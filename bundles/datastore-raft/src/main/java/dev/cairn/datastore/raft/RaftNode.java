@@ -26,7 +26,6 @@ import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
-import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -62,8 +61,13 @@ final class RaftNode implements AutoCloseable {
     private final RaftServer server;
     private final ClientId localReads = ClientId.randomId();
     private final ClientId localWrites = ClientId.randomId();
+    /** Call ids of {@link #forwarding}'s requests: only this class sends through that client. */
+    private final AtomicLong forwardCallIds = new AtomicLong();
+    private final LeaderWrites leaderWrites;
     private final AtomicLong callIds = new AtomicLong();
     private volatile RaftClient client;
+    /** Carries the writes this server forwards to the leader ({@link #writeAt}); refreshed with {@link #client}. */
+    private volatile RaftClient forwarding;
     private volatile boolean closed;
     private PeerReconnect reconnect;
     private volatile List<RaftPeer> clientPeers = List.of();
@@ -75,6 +79,8 @@ final class RaftNode implements AutoCloseable {
         this.parameters = parameters;
         this.clientProperties = clientProperties;
         this.server = server;
+        this.leaderWrites = new LeaderWrites(() -> closed ? null : this, settings.requestTimeout(),
+                settings.electionMax());
     }
 
     /**
@@ -179,11 +185,16 @@ final class RaftNode implements AutoCloseable {
         return p;
     }
 
-    /** Bounded retries: a request fails (and the caller answers NO_LEADER or TIMEOUT) instead of hanging. */
+    /**
+     * Bounded retries: a request fails (and the caller answers NO_LEADER or TIMEOUT) instead of hanging. The sleep
+     * between attempts stays short: a request that found the old leader dead is retried while the others elect a
+     * new one, and a long sleep would hold it (and the writes ordered behind it) well past the election. Few
+     * requests retry at once: a server has at most {@link ProposalBatcher#MAX_IN_FLIGHT} writes out.
+     */
     private RetryPolicy retryPolicy() {
         RetryPolicy backoff = ExponentialBackoffRetry.newBuilder()
-                .setBaseSleepTime(TimeDuration.valueOf(50, TimeUnit.MILLISECONDS))
-                .setMaxSleepTime(TimeDuration.valueOf(1, TimeUnit.SECONDS)).setMaxAttempts(100).build();
+                .setBaseSleepTime(TimeDuration.valueOf(25, TimeUnit.MILLISECONDS))
+                .setMaxSleepTime(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)).setMaxAttempts(1000).build();
         TimeDuration deadline = TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return RequestTypeDependentRetryPolicy.newBuilder().setRetryPolicy(TypeCase.WRITE, backoff)
                 .setRetryPolicy(TypeCase.READ, backoff).setTimeout(TypeCase.WRITE, deadline)
@@ -239,100 +250,75 @@ final class RaftNode implements AutoCloseable {
         if (client != null && peers.equals(clientPeers)) {
             return;
         }
-        RaftClient old = client;
+        List<RaftClient> old = client == null ? List.of() : List.of(client, forwarding);
         List<RaftPeer> current = peers;
-        client = Tccl.get(() -> RaftClient.newBuilder().setProperties(clientProperties).setParameters(parameters)
-                .setRaftGroup(RaftGroup.valueOf(GROUP_ID, current)).setLeaderId(leader())
-                .setRetryPolicy(retryPolicy()).build());
+        client = newClient(current);
+        forwarding = newClient(current);
         clientPeers = current;
-        if (old != null) {
+        if (!old.isEmpty()) {
             CompletableFuture.delayedExecutor(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
-                    .execute(() -> closeQuietly(old));
+                    .execute(() -> old.forEach(c -> closeQuietly(c)));
         }
+    }
+
+    private RaftClient newClient(List<RaftPeer> peers) {
+        return Tccl.get(() -> RaftClient.newBuilder().setProperties(clientProperties).setParameters(parameters)
+                .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers)).setLeaderId(leader())
+                .setRetryPolicy(retryPolicy()).build());
     }
 
     /**
-     * Appends a write (a log entry) through the leader. On the leader itself the entry is handed to the local
-     * server directly (no call through the client to this very process); should leadership have moved meanwhile,
-     * or anywhere else, it goes through the client ({@link #writeThroughClient}). A retried entry is applied once:
-     * the state machine deduplicates proposals by their request id.
+     * Appends a write (a log entry) through the leader, following it across elections ({@link LeaderWrites}). A
+     * retried entry is applied once: the state machine deduplicates proposals by their request id.
      */
     CompletableFuture<RaftClientReply> write(byte[] entry) {
-        if (!isLeader()) {
-            return writeThroughClient(entry);
-        }
-        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localWrites).setServerId(self.getId())
-                .setGroupId(GROUP_ID).setCallId(callIds.incrementAndGet())
-                .setMessage(Message.valueOf(ByteString.copyFrom(entry)))
-                .setType(RaftClientRequest.writeRequestType()).build();
-        CompletableFuture<RaftClientReply> here;
-        try {
-            here = Tccl.get(() -> server.submitClientRequestAsync(request));
-        } catch (RuntimeException e) {
-            return writeThroughClient(entry);
-        }
-        return here.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .handle((reply, failure) -> {
-                    if (failure == null && (reply.isSuccess() || !leaderMoved(reply.getException()))) {
-                        return CompletableFuture.completedFuture(reply);
-                    }
-                    if (failure != null && !leaderMoved(failure)) {
-                        return CompletableFuture.<RaftClientReply>failedFuture(failure);
-                    }
-                    return writeThroughClient(entry);
-                })
-                .thenCompose(f -> f);
+        return leaderWrites.write(entry);
     }
 
-    /** This server stopped leading (or is not ready to): the entry must go to whoever leads now. */
-    private static boolean leaderMoved(Throwable t) {
+    /**
+     * One attempt to append {@code entry} at {@code leader}, no retry. On this very server the entry is handed to
+     * the local server (no call to itself); elsewhere it goes by an unordered client call, so that one slow entry
+     * holds up no other.
+     */
+    CompletableFuture<RaftClientReply> writeAt(byte[] entry, RaftPeerId leader) {
+        Message message = Message.valueOf(ByteString.copyFrom(entry));
+        if (leader.equals(self.getId())) {
+            RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localWrites)
+                    .setServerId(self.getId()).setGroupId(GROUP_ID).setCallId(callIds.incrementAndGet())
+                    .setMessage(message).setType(RaftClientRequest.writeRequestType()).build();
+            return Tccl.get(() -> server.submitClientRequestAsync(request))
+                    .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        RaftClient via = forwarding;
+        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(via.getId()).setServerId(leader)
+                .setGroupId(GROUP_ID).setCallId(forwardCallIds.incrementAndGet()).setMessage(message)
+                .setType(RaftClientRequest.writeRequestType()).build();
+        return Tccl.get(() -> via.getClientRpc().sendRequestAsyncUnordered(request))
+                .whenComplete((reply, failure) -> {
+                    if (failure != null) {
+                        // the call's stream to that server is broken for good: the next call opens a new one
+                        via.getClientRpc().handleException(leader, unwrapped(failure), true);
+                    }
+                });
+    }
+
+    private static Throwable unwrapped(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /**
+     * This server stopped leading (or is not ready to), or the call to it failed on a stream that is now closed: the
+     * entry must go again, to whoever leads now.
+     */
+    static boolean leaderMoved(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof NotLeaderException || c instanceof LeaderNotReadyException
+                    || c instanceof AlreadyClosedException
                     || c instanceof LeaderSteppingDownException || c instanceof ServerNotReadyException) {
                 return true;
             }
         }
         return false;
-    }
-
-    /**
-     * Sends a write to the leader through the client, with bounded retries. Ordered async sends share one sliding
-     * window per client, and once a send exhausts its retries (no quorum for longer than the request timeout)
-     * Ratis closes that window for good: every later write would fail with "is closed" even after the quorum is
-     * back. Such a client is replaced; the failed write itself is reported to the caller as before.
-     */
-    private CompletableFuture<RaftClientReply> writeThroughClient(byte[] entry) {
-        RaftClient used = client;
-        CompletableFuture<RaftClientReply> sent = Tccl.get(() -> used.async().send(Message.valueOf(
-                ByteString.copyFrom(entry))));
-        return sent.whenComplete((reply, error) -> {
-            if (error != null && brokeTheClient(error)) {
-                replaceBrokenClient(used);
-            }
-        });
-    }
-
-    private static boolean brokeTheClient(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof AlreadyClosedException || t instanceof RaftRetryFailureException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A new client for the same members, unless another failed write already replaced {@code broken}. */
-    private synchronized void replaceBrokenClient(RaftClient broken) {
-        if (client != broken || closed) {
-            return;
-        }
-        List<RaftPeer> current = clientPeers;
-        client = Tccl.get(() -> RaftClient.newBuilder().setProperties(clientProperties).setParameters(parameters)
-                .setRaftGroup(RaftGroup.valueOf(GROUP_ID, current)).setLeaderId(leader())
-                .setRetryPolicy(retryPolicy()).build());
-        LOG.info("raft client replaced reason=\"a write exhausted its retries and closed the client's window\"");
-        CompletableFuture.delayedExecutor(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
-                .execute(() -> closeQuietly(broken));
     }
 
     /** Sends a query to one server (the leader, for lease calls); no ordering with this client's writes. */
@@ -391,6 +377,7 @@ final class RaftNode implements AutoCloseable {
         }
         long start = System.nanoTime();
         closeQuietly(client);
+        closeQuietly(forwarding);
         long clientMs = (System.nanoTime() - start) / 1_000_000;
         try {
             Tccl.call(() -> {
