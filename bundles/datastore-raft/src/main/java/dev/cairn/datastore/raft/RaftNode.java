@@ -186,10 +186,10 @@ final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * Bounded retries: a request fails (and the caller answers NO_LEADER or TIMEOUT) instead of hanging. The sleep
-     * between attempts stays short: a request that found the old leader dead is retried while the others elect a
-     * new one, and a long sleep would hold it (and the writes ordered behind it) well past the election. Few
-     * requests retry at once: a server has at most {@link ProposalBatcher#MAX_IN_FLIGHT} writes out.
+     * Bounded retries of the client's calls (reads at the leader, membership changes; writes go by
+     * {@link LeaderWrites}): a request fails (and the caller answers NO_LEADER or TIMEOUT) instead of hanging. The
+     * sleep between attempts stays short, so that a request that found the old leader dead reaches the new one
+     * soon after the election.
      */
     private RetryPolicy retryPolicy() {
         RetryPolicy backoff = ExponentialBackoffRetry.newBuilder()
