@@ -34,7 +34,12 @@ sealed interface Command {
     record SetAlarm(Alarm.Type type, boolean raise) implements Command {
     }
 
+    /** A member registered or updated by the cluster (admits an id removed before). */
     record SetMember(MemberRecord member) implements Command {
+    }
+
+    /** What a member publishes about itself: ignored when it was removed since it was last registered. */
+    record PublishMember(MemberRecord member) implements Command {
     }
 
     record RemoveMember(long id) implements Command {

@@ -65,6 +65,9 @@ final class CommandApplier {
             w.putMember(m.member());
             return null;
         }
+        if (c instanceof Command.PublishMember m) {
+            return w.publishMember(m.member()) ? 1L : 0L;
+        }
         if (c instanceof Command.RemoveMember m) {
             w.removeMember(m.id());
             return null;

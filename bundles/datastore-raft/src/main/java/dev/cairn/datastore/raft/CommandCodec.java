@@ -32,6 +32,7 @@ final class CommandCodec {
     private static final int ALARM = 7;
     private static final int SET_MEMBER = 8;
     private static final int REMOVE_MEMBER = 9;
+    private static final int PUBLISH_MEMBER = 10;
 
     private static final int OP_RANGE = 1;
     private static final int OP_PUT = 2;
@@ -59,11 +60,9 @@ final class CommandCodec {
         } else if (c instanceof Command.SetAlarm a) {
             out.u8(ALARM).u8(a.type().ordinal()).bool(a.raise());
         } else if (c instanceof Command.SetMember m) {
-            MemberRecord r = m.member();
-            out.u8(SET_MEMBER).i64(r.id()).text(r.name()).count(r.peerUrls().size());
-            r.peerUrls().forEach(out::text);
-            out.count(r.clientUrls().size());
-            r.clientUrls().forEach(out::text);
+            member(out.u8(SET_MEMBER), m.member());
+        } else if (c instanceof Command.PublishMember m) {
+            member(out.u8(PUBLISH_MEMBER), m.member());
         } else if (c instanceof Command.RemoveMember m) {
             out.u8(REMOVE_MEMBER).i64(m.id());
         }
@@ -111,11 +110,19 @@ final class CommandCodec {
             case REVOKE -> new Command.Revoke(in.i64());
             case ALARM -> new Command.SetAlarm(Alarm.Type.values()[in.u8()], in.bool());
             case SET_MEMBER -> new Command.SetMember(member(in));
+            case PUBLISH_MEMBER -> new Command.PublishMember(member(in));
             case REMOVE_MEMBER -> new Command.RemoveMember(in.i64());
             default -> throw new IllegalStateException("unknown command " + tag + " in a log entry of format "
                     + version);
         };
         return new Proposal(client, seq, c);
+    }
+
+    private static void member(Wire.Out out, MemberRecord r) {
+        out.i64(r.id()).text(r.name()).count(r.peerUrls().size());
+        r.peerUrls().forEach(out::text);
+        out.count(r.clientUrls().size());
+        r.clientUrls().forEach(out::text);
     }
 
     private static MemberRecord member(Wire.In in) {

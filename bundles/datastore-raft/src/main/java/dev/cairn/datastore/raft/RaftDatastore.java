@@ -667,7 +667,13 @@ public final class RaftDatastore implements Datastore {
                             .orElse(null);
                     MemberRecord mine = published(stored);
                     return mine.equals(stored) ? CompletableFuture.completedFuture(false)
-                            : proposeMember(new Command.SetMember(mine)).thenApply(x -> true);
+                            : propose(new Command.PublishMember(mine), ReplyCodec::number).thenApply(recorded -> {
+                                if (recorded == 0) {
+                                    LOG.warn("member record not published name={} reason=\"this member was removed"
+                                            + " from the cluster\"", settings.name());
+                                }
+                                return recorded == 1;
+                            });
                 })
                 .whenComplete((done, failure) -> {
                     publishing.set(false);

@@ -135,12 +135,11 @@ public final class RaftMembership implements ClusterMembership {
                     && conf.getCurrentPeers(RaftPeerRole.FOLLOWER).size() == 1) {
                 throw StoreError.MEMBER_NOT_ENOUGH_STARTED.exception();
             }
-            // the record first: a recorded member missing from the configuration is what the reconciler adds
-            if (record != null) {
-                join(propose.apply(new Command.RemoveMember(memberId)));
-                if (peer != null) {
-                    awaitApplied(peer.getId());
-                }
+            // the record first: a recorded member missing from the configuration is what the reconciler adds; also
+            // without a record (not published yet), so that a publication racing this removal is refused
+            join(propose.apply(new Command.RemoveMember(memberId)));
+            if (record != null && peer != null) {
+                awaitApplied(peer.getId());
             }
             if (peer != null) {
                 change("member removed", peer, c -> {

@@ -289,6 +289,9 @@ final class RaftNode implements AutoCloseable {
             return Tccl.get(() -> server.submitClientRequestAsync(request))
                     .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
+        if (clientPeers.stream().noneMatch(p -> p.getId().equals(leader))) {
+            refreshClient(); // a leader from a configuration newer than the clients' (its change is on its way)
+        }
         RaftClient via = forwarding;
         RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(via.getId()).setServerId(leader)
                 .setGroupId(GROUP_ID).setCallId(forwardCallIds.incrementAndGet()).setMessage(message)

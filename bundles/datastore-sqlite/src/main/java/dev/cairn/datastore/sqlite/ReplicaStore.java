@@ -358,7 +358,34 @@ public final class ReplicaStore implements AutoCloseable {
             scope.markChanged();
         }
 
+        /** Records a member registered (or updated) by the cluster: an id removed before is admitted again. */
         public void putMember(MemberRecord m) throws SQLException {
+            writeMember(m);
+            PreparedStatement ps = store.writerDb.get("DELETE FROM removed_members WHERE id = ?");
+            ps.setLong(1, m.id());
+            ps.executeUpdate();
+        }
+
+        /**
+         * Records what a member publishes about itself, unless it was removed since it was last registered (its
+         * publication raced its removal); returns whether it was recorded.
+         */
+        public boolean publishMember(MemberRecord m) throws SQLException {
+            PreparedStatement ps = store.writerDb.get("SELECT 1 FROM removed_members WHERE id = ?");
+            ps.setLong(1, m.id());
+            boolean removed;
+            try (ResultSet rs = ps.executeQuery()) {
+                removed = rs.next();
+                Statements.finish(rs);
+            }
+            if (removed) {
+                return false;
+            }
+            writeMember(m);
+            return true;
+        }
+
+        private void writeMember(MemberRecord m) throws SQLException {
             PreparedStatement ps = store.writerDb.get("INSERT OR REPLACE INTO members (id, name, peer_urls,"
                     + " client_urls) VALUES (?, ?, ?, ?)");
             ps.setLong(1, m.id());
@@ -373,6 +400,9 @@ public final class ReplicaStore implements AutoCloseable {
             PreparedStatement ps = store.writerDb.get("DELETE FROM members WHERE id = ?");
             ps.setLong(1, id);
             ps.executeUpdate();
+            PreparedStatement mark = store.writerDb.get("INSERT OR IGNORE INTO removed_members (id) VALUES (?)");
+            mark.setLong(1, id);
+            mark.executeUpdate();
             scope.markChanged();
         }
     }

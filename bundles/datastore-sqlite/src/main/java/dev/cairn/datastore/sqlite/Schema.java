@@ -17,11 +17,13 @@ import java.sql.SQLException;
  * <li>{@code requests} (Raft replicas): the replies to recently applied client requests by request id, so that a
  * request retried across a leader change or a restart is applied at most once.</li>
  * <li>{@code members} (Raft replicas): name and URLs of each cluster member, by member id.</li>
+ * <li>{@code removed_members} (Raft replicas): ids removed from the cluster and not registered again since, so that
+ * a removed member's late self-publication cannot bring its record back.</li>
  * </ul>
  */
 final class Schema {
     /** Bump when the layout changes, and add the step to {@link #migrate}. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final String REQUESTS = """
         CREATE TABLE requests (
@@ -37,6 +39,7 @@ final class Schema {
           name TEXT NOT NULL,
           peer_urls TEXT NOT NULL,
           client_urls TEXT NOT NULL)""";
+    private static final String REMOVED_MEMBERS = "CREATE TABLE removed_members (id INTEGER PRIMARY KEY)";
 
     private static final String[] DDL = {
         """
@@ -78,6 +81,7 @@ final class Schema {
         REQUESTS,
         REQUESTS_BY_INDEX,
         MEMBERS,
+        REMOVED_MEMBERS,
     };
 
 
@@ -114,6 +118,9 @@ final class Schema {
             step(db, 2, "ALTER TABLE meta ADD COLUMN raft_term INTEGER NOT NULL DEFAULT 0",
                     "ALTER TABLE meta ADD COLUMN raft_index INTEGER NOT NULL DEFAULT 0", REQUESTS, REQUESTS_BY_INDEX,
                     MEMBERS);
+        }
+        if (from < 3) {
+            step(db, 3, REMOVED_MEMBERS);
         }
     }
 
