@@ -175,12 +175,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
         applied.submitted(index);
         // the name a removed member had: a server that rejoins under the same address (same id, new name)
         // replays the record of its earlier removal, which is not about it
-        Map<Long, String> removedNames = new HashMap<>();
-        for (Proposal p : proposals) {
-            if (p.command() instanceof Command.RemoveMember removal) {
-                removedNames.put(removal.id(), nameOf(removal.id()));
-            }
-        }
+        Map<Long, String> removedNames = removedNames(proposals);
         CompletableFuture<byte[]> reply = proposals.size() == 1 && data[0] != CommandCodec.BATCH
                 ? pipeline.apply(store(), term, index, proposals.get(0))
                 : pipeline.applyAll(store(), term, index, proposals).thenApply(ReplyCodec::batch);
@@ -194,6 +189,20 @@ final class ReplicaStateMachine extends BaseStateMachine {
             removedNames.forEach(listener::memberRemoved);
             return Message.valueOf(ByteString.copyFrom(bytes));
         });
+    }
+
+    /** The members the proposals remove, with the names they have before the removal; empty almost always. */
+    private Map<Long, String> removedNames(List<Proposal> proposals) {
+        Map<Long, String> names = Map.of();
+        for (Proposal p : proposals) {
+            if (p.command() instanceof Command.RemoveMember removal) {
+                if (names.isEmpty()) {
+                    names = new HashMap<>();
+                }
+                names.put(removal.id(), nameOf(removal.id()));
+            }
+        }
+        return names;
     }
 
     /** Configuration and leader entries: recorded in the store in log order, after the entries before them. */

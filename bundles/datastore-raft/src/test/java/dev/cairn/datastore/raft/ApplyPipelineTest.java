@@ -24,7 +24,8 @@ import org.junit.rules.TemporaryFolder;
  * member (and be refused on a member that batched them apart).
  */
 public class ApplyPipelineTest {
-    private static final ReplicaStore.Events NONE = new ReplicaStore.Events() {
+    /** Store events nobody listens to (shared by the tests that apply entries to a bare replica store). */
+    static final ReplicaStore.Events NONE = new ReplicaStore.Events() {
         @Override
         public void leasesExpired(List<Long> ids) {
         }

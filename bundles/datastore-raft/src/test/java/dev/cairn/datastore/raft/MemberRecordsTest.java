@@ -21,15 +21,7 @@ import org.junit.rules.TemporaryFolder;
  * before removals were remembered (schema 2) are migrated.
  */
 public class MemberRecordsTest {
-    private static final ReplicaStore.Events NONE = new ReplicaStore.Events() {
-        @Override
-        public void leasesExpired(List<Long> ids) {
-        }
-
-        @Override
-        public void spaceExceeded(long dbSize) {
-        }
-    };
+    private static final ReplicaStore.Events NONE = ApplyPipelineTest.NONE;
 
     @Rule
     public final TemporaryFolder dirs = new TemporaryFolder();
