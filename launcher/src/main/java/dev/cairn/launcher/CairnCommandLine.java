@@ -36,6 +36,12 @@ final class CairnCommandLine {
         CommandLine certificate = serviceCommand(new CertificateCommand());
         certificate.addSubcommand("rotate", serviceCommand(new CertificateRotateCommand()));
         root.addSubcommand("certificate", certificate);
+        CommandLine snapshot = serviceCommand(new EtcdSnapshotCommand());
+        snapshot.addSubcommand("save", serviceCommand(new EtcdSnapshotCommand.Save()));
+        snapshot.addSubcommand("ls", serviceCommand(new EtcdSnapshotCommand.List()));
+        snapshot.addSubcommand("delete", serviceCommand(new EtcdSnapshotCommand.Delete()));
+        snapshot.addSubcommand("prune", serviceCommand(new EtcdSnapshotCommand.Prune()));
+        root.addSubcommand("etcd-snapshot", snapshot);
         CommandLine commandLine = new CommandLine(root);
         commandLine.setUsageHelpWidth(100);
         return commandLine;

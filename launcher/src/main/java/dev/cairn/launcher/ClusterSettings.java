@@ -10,14 +10,16 @@ import java.util.Optional;
  * @param token             {@code --token} or the content of {@code --token-file}; "" for none. A secret: never
  *                          printed, see {@link #toString()}
  * @param clusterReset      {@code --cluster-reset}
+ * @param restorePath       {@code --cluster-reset-restore-path}: the absolute path of the snapshot a cluster reset
+ *                          restores; "" for none
  * @param electionTimeoutMs {@code --etcd-election-timeout}; 0 for the datastore's default
  * @param heartbeatIntervalMs {@code --etcd-heartbeat-interval}; 0 for the datastore's default
  * @param raftJoin          set once the launcher registered this server with the cluster it joins
  */
 record ClusterSettings(boolean clusterInit, String serverUrl, String token, boolean clusterReset,
-        int electionTimeoutMs, int heartbeatIntervalMs, boolean raftJoin) {
+        String restorePath, int electionTimeoutMs, int heartbeatIntervalMs, boolean raftJoin) {
 
-    static final ClusterSettings NONE = new ClusterSettings(false, "", "", false, 0, 0, false);
+    static final ClusterSettings NONE = new ClusterSettings(false, "", "", false, "", 0, 0, false);
 
     /** The URL to join through, if {@code --server} is set. */
     Optional<String> joinUrl() {
@@ -25,7 +27,7 @@ record ClusterSettings(boolean clusterInit, String serverUrl, String token, bool
     }
 
     ClusterSettings withRaftJoin() {
-        return new ClusterSettings(clusterInit, serverUrl, token, clusterReset, electionTimeoutMs,
+        return new ClusterSettings(clusterInit, serverUrl, token, clusterReset, restorePath, electionTimeoutMs,
                 heartbeatIntervalMs, true);
     }
 
@@ -33,7 +35,7 @@ record ClusterSettings(boolean clusterInit, String serverUrl, String token, bool
     @Override
     public String toString() {
         return "ClusterSettings[clusterInit=" + clusterInit + ", serverUrl=" + serverUrl + ", token="
-                + (token.isEmpty() ? "" : "<set>") + ", clusterReset=" + clusterReset + ", electionTimeoutMs="
+                + (token.isEmpty() ? "" : "<set>") + ", clusterReset=" + clusterReset + ", restorePath=" + restorePath + ", electionTimeoutMs="
                 + electionTimeoutMs + ", heartbeatIntervalMs=" + heartbeatIntervalMs + ", raftJoin=" + raftJoin + "]";
     }
 }

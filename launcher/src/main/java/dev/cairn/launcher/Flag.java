@@ -69,11 +69,30 @@ enum Flag {
     CLUSTER_RESET("cluster-reset", null, "<true|false>", Section.CLUSTER, "cluster.reset",
             "After losing quorum: make this server the only member of a new cluster with all its data, print "
                     + "the next steps and exit.", "false"),
+    CLUSTER_RESET_RESTORE_PATH("cluster-reset-restore-path", null, "<file>", Section.CLUSTER,
+            "cluster.reset.restore.path",
+            "With --cluster-reset: restore this snapshot (cairn etcd-snapshot save, or etcdctl snapshot save against "
+                    + "Cairn) as a new one-member cluster holding exactly its data, print the next steps and exit.",
+            "none"),
     ETCD_ELECTION_TIMEOUT("etcd-election-timeout", null, "<ms>", Section.CLUSTER, "raft.election.timeout.ms",
             "Raft election timeout in milliseconds (a follower waits 1-2 times this for a leader); at least 5 "
                     + "times the heartbeat interval.", "the datastore's default"),
     ETCD_HEARTBEAT_INTERVAL("etcd-heartbeat-interval", null, "<ms>", Section.CLUSTER, "raft.heartbeat.interval.ms",
             "Raft leader heartbeat interval in milliseconds.", "the datastore's default"),
+    ETCD_SNAPSHOT_SCHEDULE_CRON("etcd-snapshot-schedule-cron", null, "<spec>", Section.SNAPSHOTS,
+            "etcd.snapshot.schedule.cron",
+            "When to take scheduled snapshots of the embedded etcd: 5 cron fields (minute hour day month weekday, "
+                    + "server time zone) or @hourly, @daily, @every <duration>.", "0 */12 * * *"),
+    ETCD_SNAPSHOT_RETENTION("etcd-snapshot-retention", null, "<count>", Section.SNAPSHOTS,
+            "etcd.snapshot.retention", "Scheduled snapshots to keep; older ones are deleted (0 keeps all).", "5"),
+    ETCD_SNAPSHOT_DIR("etcd-snapshot-dir", null, "<dir>", Section.SNAPSHOTS, "etcd.snapshot.dir",
+            "Directory of the snapshot files; it must exist.", "<data-dir>/server/db/snapshots"),
+    ETCD_SNAPSHOT_COMPRESS("etcd-snapshot-compress", null, "<true|false>", Section.SNAPSHOTS,
+            "etcd.snapshot.compress", "Zip scheduled snapshots.", "false"),
+    ETCD_SNAPSHOT_NAME("etcd-snapshot-name", null, "<name>", Section.SNAPSHOTS, "etcd.snapshot.name",
+            "Base name of scheduled snapshots (files are <name>-<node>-<unix time>[.zip]).", "etcd-snapshot"),
+    ETCD_DISABLE_SNAPSHOTS("etcd-disable-snapshots", null, "<true|false>", Section.SNAPSHOTS,
+            "etcd.disable.snapshots", "Take no scheduled snapshots.", "false"),
     CLUSTER_CIDR("cluster-cidr", null, "<cidr>", Section.KUBERNETES, "cluster.cidr",
             "Pod network(s); comma-separated for dual-stack.", CriticalDefaults.CLUSTER_CIDR),
     SERVICE_CIDR("service-cidr", null, "<cidr>", Section.KUBERNETES, "service.cidr",
@@ -105,7 +124,7 @@ enum Flag {
 
     /** How the help groups the flags. */
     enum Section {
-        SERVER("Server"), CLUSTER("Cluster"), NETWORK("Network"),
+        SERVER("Server"), CLUSTER("Cluster"), SNAPSHOTS("Snapshots (embedded etcd)"), NETWORK("Network"),
         KUBERNETES("Kubernetes (must be the same on every server of a cluster)"), DATASTORE("Datastore"),
         LOGGING("Logging");
 

@@ -52,14 +52,15 @@ public final class Main {
         while (command.hasSubcommand()) {
             command = command.subcommand();
         }
-        if (command.commandSpec().userObject() instanceof CertificateCommand) {
+        if (command.commandSpec().userObject() instanceof CertificateCommand
+                || command.commandSpec().userObject() instanceof EtcdSnapshotCommand) {
             command.commandSpec().commandLine().usage(outWriter); // "cairn certificate" alone: list its commands
             return 0;
         }
         if (command.commandSpec().userObject() instanceof ServiceCommand service) {
             try {
                 return service.run(out);
-            } catch (InstallException | StartupException | RotationException e) {
+            } catch (InstallException | StartupException | RotationException | SnapshotCommandException e) {
                 err.println("cairn: " + e.getMessage());
                 return 1;
             }

@@ -14,17 +14,20 @@ import java.util.Map;
  * @param fsyncDelay fault injection ({@code CAIRN_FAILPOINTS=fsyncDelay=50ms}), "" when off
  * @param cluster how this server founds, joins or resets an embedded-etcd cluster
  * @param kubernetes the settings every server of a cluster must share
+ * @param snapshots scheduled snapshots
  */
 record ServerSettings(Path dataDir, Path configFile, String nodeName, String nodeIp, String bindAddress,
         List<String> tlsSans, int httpsPort, int clientPort, int peerPort, int metricsPort, String datastoreEndpoint,
         long quotaBackendBytes, String autoCompactionMode, String autoCompactionRetention, int maxRequestBytes,
         boolean debug, String fsyncDelay, boolean disableApiserver, boolean secretsEncryption,
-        String nodeMonitorGracePeriod, ClusterSettings cluster, KubernetesSettings kubernetes) {
+        String nodeMonitorGracePeriod, ClusterSettings cluster, KubernetesSettings kubernetes,
+        SnapshotSettings snapshots) {
 
     ServerSettings {
         tlsSans = List.copyOf(tlsSans);
         java.util.Objects.requireNonNull(cluster, "cluster");
         java.util.Objects.requireNonNull(kubernetes, "kubernetes");
+        java.util.Objects.requireNonNull(snapshots, "snapshots");
     }
 
     /** {@code <data-dir>/server}: where the bundles keep this server's state. */
@@ -43,7 +46,7 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         return new ServerSettings(dataDir, configFile, nodeName, nodeIp, bindAddress, tlsSans, httpsPort, clientPort,
                 peerPort, metricsPort, datastoreEndpoint, quotaBackendBytes, autoCompactionMode,
                 autoCompactionRetention, maxRequestBytes, debug, fsyncDelay, disableApiserver, secretsEncryption,
-                nodeMonitorGracePeriod, cluster.withRaftJoin(), kubernetes);
+                nodeMonitorGracePeriod, cluster.withRaftJoin(), kubernetes, snapshots);
     }
 
     /** Set by the launcher, not by a flag: this server was registered with the cluster and waits to be added. */
@@ -80,6 +83,7 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         }
         putCluster(properties);
         putKubernetes(properties);
+        snapshots.putInto(properties);
         return properties;
     }
 
@@ -88,6 +92,9 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         properties.put(Flag.SERVER.property(), cluster.serverUrl());
         properties.put(Flag.TOKEN.property(), cluster.token());
         properties.put(Flag.CLUSTER_RESET.property(), cluster.clusterReset());
+        if (!cluster.restorePath().isEmpty()) {
+            properties.put(Flag.CLUSTER_RESET_RESTORE_PATH.property(), cluster.restorePath());
+        }
         properties.put(RAFT_JOIN_PROPERTY, cluster.raftJoin());
         if (cluster.electionTimeoutMs() > 0) {
             // only when set: the datastore keeps its own default otherwise

@@ -3,6 +3,7 @@ package dev.cairn.launcher;
 import dev.cairn.security.api.JoinToken;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,8 @@ final class SettingsSources {
     private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?");
     /** etcd's rule: an election timeout shorter than five heartbeats makes elections fire on a healthy leader. */
     private static final int MIN_HEARTBEATS_PER_ELECTION = 5;
+    static final String RESTORE_WITHOUT_RESET = "invalid flag use; --cluster-reset required with "
+            + "--cluster-reset-restore-path";
     static final String CLUSTER_RESET_WITH_SERVER = "cannot perform cluster-reset while server URL is set - remove "
             + "server from configuration before resetting";
 
@@ -104,10 +107,11 @@ final class SettingsSources {
         String fsyncDelay = Failpoints.fsyncDelay(env);
         ClusterSettings cluster = cluster();
         KubernetesSettings kubernetes = kubernetes();
+        SnapshotSettings snapshots = snapshots();
 
         return new ServerSettings(dataDir, file.path(), nodeName, nodeIp, bindAddress, sans, httpsPort, clientPort,
                 peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay,
-                disableApiserver, secretsEncryption, gracePeriod, cluster, kubernetes);
+                disableApiserver, secretsEncryption, gracePeriod, cluster, kubernetes, snapshots);
     }
 
     /** A duration with one unit, as the apiserver reads it; "" keeps its default. */
@@ -130,6 +134,7 @@ final class SettingsSources {
         if (clusterReset && !serverUrl.isEmpty()) {
             throw new SettingsException(CLUSTER_RESET_WITH_SERVER);
         }
+        String restorePath = restorePath(clusterReset);
         int election = milliseconds(Flag.ETCD_ELECTION_TIMEOUT);
         int heartbeat = milliseconds(Flag.ETCD_HEARTBEAT_INTERVAL);
         if (election > 0 && heartbeat > 0 && election < (long) MIN_HEARTBEATS_PER_ELECTION * heartbeat) {
@@ -137,7 +142,51 @@ final class SettingsSources {
                     + "least " + MIN_HEARTBEATS_PER_ELECTION + " times " + Flag.ETCD_HEARTBEAT_INTERVAL.longName()
                     + " (" + heartbeat + " ms)");
         }
-        return new ClusterSettings(clusterInit, serverUrl, token(), clusterReset, election, heartbeat, false);
+        return new ClusterSettings(clusterInit, serverUrl, token(), clusterReset, restorePath, election, heartbeat,
+                false);
+    }
+
+    /** K3s's checks: the flag needs --cluster-reset, and the snapshot must be a file. */
+    private String restorePath(boolean clusterReset) throws SettingsException {
+        Optional<Setting> setting = lookup(Flag.CLUSTER_RESET_RESTORE_PATH);
+        String value = setting.map(Setting::single).orElse("");
+        if (value.isEmpty()) {
+            return "";
+        }
+        if (!clusterReset) {
+            throw new SettingsException(RESTORE_WITHOUT_RESET);
+        }
+        Path file = path(value, setting.get().origin()).toAbsolutePath();
+        if (!Files.exists(file)) {
+            throw new SettingsException("etcd: snapshot path does not exist: " + file);
+        }
+        if (Files.isDirectory(file)) {
+            throw new SettingsException("etcd: snapshot path must be a file, not a directory: " + file);
+        }
+        return file.toString();
+    }
+
+    private SnapshotSettings snapshots() throws SettingsException {
+        int retention = -1;
+        Optional<Setting> r = lookup(Flag.ETCD_SNAPSHOT_RETENTION);
+        if (r.isPresent() && !r.get().single().isEmpty()) {
+            try {
+                retention = Integer.parseInt(r.get().single());
+            } catch (NumberFormatException e) {
+                retention = -1;
+            }
+            if (retention < 0) {
+                throw invalid(r.get(), r.get().single(), "must be a number of snapshots, 0 or more");
+            }
+        }
+        Optional<Setting> dirSetting = lookup(Flag.ETCD_SNAPSHOT_DIR);
+        String dir = "";
+        if (dirSetting.isPresent() && !dirSetting.get().single().isEmpty()) {
+            dir = path(dirSetting.get().single(), dirSetting.get().origin()).toAbsolutePath().toString();
+        }
+        return new SnapshotSettings(lookup(Flag.ETCD_SNAPSHOT_SCHEDULE_CRON).map(Setting::single).orElse(""),
+                retention, dir, bool(Flag.ETCD_SNAPSHOT_COMPRESS),
+                lookup(Flag.ETCD_SNAPSHOT_NAME).map(Setting::single).orElse(""), bool(Flag.ETCD_DISABLE_SNAPSHOTS));
     }
 
     /** An https:// URL without a trailing slash, or "" when not set. */

@@ -89,7 +89,12 @@ final class SupervisorClient {
     }
 
     Answer post(String path, String json) throws IOException, InterruptedException {
-        return send(request(path).header("Content-Type", "application/json")
+        return post(path, json, REQUEST_TIMEOUT);
+    }
+
+    /** A JSON POST that may take longer than {@link #REQUEST_TIMEOUT} (a snapshot of a large store). */
+    Answer post(String path, String json, Duration timeout) throws IOException, InterruptedException {
+        return send(request(path).timeout(timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
     }
 

@@ -124,6 +124,41 @@ public class ClusterFlagsTest {
     }
 
     @Test
+    public void restorePathNeedsClusterResetAndAnExistingFile() throws Exception {
+        Path snapshot = temp.newFile("on-demand-s1-1765000000").toPath();
+        cli.put(Flag.CLUSTER_RESET_RESTORE_PATH, List.of(snapshot.toString()));
+        expectError("invalid flag use; --cluster-reset required with --cluster-reset-restore-path");
+
+        cli.put(Flag.CLUSTER_RESET, List.of("true"));
+        ServerSettings settings = resolve();
+        assertEquals(snapshot.toString(), settings.cluster().restorePath());
+        assertEquals(snapshot.toString(), settings.toConfiguration().get("cluster.reset.restore.path"));
+
+        cli.put(Flag.CLUSTER_RESET_RESTORE_PATH, List.of(snapshot + ".missing"));
+        expectError("etcd: snapshot path does not exist: " + snapshot + ".missing");
+        cli.put(Flag.CLUSTER_RESET_RESTORE_PATH, List.of(temp.getRoot().toString()));
+        expectError("etcd: snapshot path must be a file, not a directory: " + temp.getRoot());
+    }
+
+    @Test
+    public void snapshotFlagsBecomeConfigurationOnlyWhenSet() throws Exception {
+        assertFalse(resolve().toConfiguration().containsKey("etcd.snapshot.schedule.cron"));
+        assertFalse(resolve().toConfiguration().containsKey("etcd.snapshot.retention"));
+        yaml = "etcd-snapshot-schedule-cron: '@every 1h'\netcd-snapshot-compress: true\n";
+        env.put("CAIRN_ETCD_SNAPSHOT_RETENTION", "0");
+        cli.put(Flag.ETCD_SNAPSHOT_NAME, List.of("nightly"));
+        cli.put(Flag.ETCD_DISABLE_SNAPSHOTS, List.of("true"));
+        Map<String, Object> config = resolve().toConfiguration();
+        assertEquals("@every 1h", config.get("etcd.snapshot.schedule.cron"));
+        assertEquals(0, config.get("etcd.snapshot.retention"));
+        assertEquals(true, config.get("etcd.snapshot.compress"));
+        assertEquals("nightly", config.get("etcd.snapshot.name"));
+        assertEquals(true, config.get("etcd.disable.snapshots"));
+        env.put("CAIRN_ETCD_SNAPSHOT_RETENTION", "-1");
+        expectError("invalid value \"-1\" for CAIRN_ETCD_SNAPSHOT_RETENTION (--etcd-snapshot-retention): must be a number of snapshots, 0 or more");
+    }
+
+    @Test
     public void tokenFileOverridesTokenAndIsTrimmed() throws Exception {
         Path file = temp.newFile("token").toPath();
         Files.writeString(file, "  " + TOKEN + "\n");

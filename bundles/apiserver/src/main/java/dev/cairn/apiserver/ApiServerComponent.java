@@ -1,6 +1,7 @@
 package dev.cairn.apiserver;
 
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.snapshot.SnapshotService;
 import dev.cairn.security.api.ClusterCredentials;
 import dev.cairn.security.api.ClusterTls;
 import java.io.IOException;
@@ -116,7 +117,12 @@ public final class ApiServerComponent {
             policy = ReferencePolicy.DYNAMIC)
     volatile Consumer<String> fatal;
 
+    /** The datastore's snapshots, for {@code cairn etcd-snapshot}; absent while no datastore is open. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile SnapshotService snapshots;
+
     private volatile HttpsListener listener;
+    private volatile Path urlFile;
     private volatile KubeApiServer server;
     private volatile int port;
     private volatile String url;
@@ -150,6 +156,7 @@ public final class ApiServerComponent {
             throw e;
         }
         url = "https://" + KubeApiServer.hostForUrl(nodeIp) + ":" + port;
+        urlFile = SupervisorUrlFile.write(dataDir, url);
         try {
             if (kube != null) {
                 kube.start(url); // only once the port is ours: a server that cannot serve writes nothing
@@ -178,7 +185,8 @@ public final class ApiServerComponent {
                 CriticalConfig.normalizeDisable(config.disable()), config.disable_helm_controller(),
                 config.disable_kube_proxy(), config.disable_network_policy(), config.secrets_encryption());
         return new SupervisorRoutes(tls.serverCa(), new BasicAuth(credentials), critical,
-                new BootstrapFiles(dataDir.resolve("server")), new ClusterMembers(datastore), nodes, next);
+                new BootstrapFiles(dataDir.resolve("server")), new ClusterMembers(datastore), nodes,
+                new SnapshotRequests(() -> snapshots), next);
     }
 
     /** The bound HTTPS port (the configured one, or the one picked for port 0). */
@@ -209,6 +217,7 @@ public final class ApiServerComponent {
 
     @Deactivate
     void deactivate() {
+        SupervisorUrlFile.remove(urlFile);
         if (server != null) {
             server.close();
             server = null;

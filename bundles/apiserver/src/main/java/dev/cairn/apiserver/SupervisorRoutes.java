@@ -22,10 +22,11 @@ final class SupervisorRoutes implements HttpRoutes {
             ClusterCredentials.ROLE_NODE);
     static final String CLIENT_KUBELET = "/v1-cairn/client-kubelet.crt";
     static final String APISERVERS = "/v1-cairn/apiservers";
+    static final String SNAPSHOT = "/db/snapshot";
     /** Each path with the one method it answers. */
     private static final Map<String, String> METHODS = Map.of("/cacerts", "GET", "/ping", "GET",
             "/v1-cairn/config", "GET", "/v1-cairn/server-bootstrap", "GET", "/db/info", "GET", "/db/members", "POST",
-            CLIENT_KUBELET, "POST", APISERVERS, "GET");
+            CLIENT_KUBELET, "POST", APISERVERS, "GET", SNAPSHOT, "POST");
 
     private final Path serverCa;
     private final BasicAuth auth;
@@ -33,6 +34,7 @@ final class SupervisorRoutes implements HttpRoutes {
     private final BootstrapFiles bootstrap;
     private final ClusterMembers members;
     private final NodeRegistration nodes;
+    private final SnapshotRequests snapshots;
     private final HttpRoutes next;
 
     /**
@@ -42,7 +44,8 @@ final class SupervisorRoutes implements HttpRoutes {
      * @param next     the routes of every other path
      */
     SupervisorRoutes(Path serverCa, BasicAuth auth, CriticalConfig critical, BootstrapFiles bootstrap,
-            ClusterMembers members, NodeRegistration nodes, HttpRoutes next) {
+            ClusterMembers members, NodeRegistration nodes, SnapshotRequests snapshots, HttpRoutes next) {
+        this.snapshots = snapshots;
         this.serverCa = serverCa;
         this.nodes = nodes;
         this.auth = auth;
@@ -108,6 +111,9 @@ final class SupervisorRoutes implements HttpRoutes {
             case APISERVERS:
                 auth.require(request, SERVER_OR_NODE);
                 return registration().apiServers();
+            case SNAPSHOT:
+                auth.require(request, SERVER);
+                return snapshots.handle(request.body());
             case "/db/info":
                 auth.requireUnlessLoopback(request, SERVER);
                 return ApiResponse.json(200, members.info());

@@ -75,7 +75,8 @@ public class NodeRegistrationTest {
         CriticalConfig critical = new CriticalConfig("10.42.0.0/16", "10.43.0.0/16", "10.43.0.10", "cluster.local",
                 List.of(), false, false, false, false);
         SupervisorRoutes routes = new SupervisorRoutes(tls.serverCa(), new BasicAuth(FakeCluster.credentials()),
-                critical, new BootstrapFiles(dataDir.resolve("server")), new ClusterMembers(datastore), nodes, kube);
+                critical, new BootstrapFiles(dataDir.resolve("server")), new ClusterMembers(datastore), nodes,
+                new SnapshotRequests(() -> null), kube);
         listener = new HttpsListener(routes);
         int port = listener.start(new InetSocketAddress(IP, 0), tls.servingCert(), tls.servingKey(),
                 tls.clientCa());

@@ -9,6 +9,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.cairn.datastore.api.Member;
 import dev.cairn.datastore.api.StoreError;
+import dev.cairn.datastore.snapshot.SnapshotException;
+import dev.cairn.datastore.snapshot.SnapshotFile;
+import dev.cairn.datastore.snapshot.SnapshotService;
 import dev.cairn.security.tls.ServerCertificates;
 import dev.cairn.security.tls.ServerIdentity;
 import dev.cairn.security.tls.TlsLayout;
@@ -38,6 +41,7 @@ public class SupervisorRoutesTest {
     public TemporaryFolder tmp = new TemporaryFolder();
 
     private final FakeCluster cluster = new FakeCluster();
+    private final SnapshotsInMemory snapshots = new SnapshotsInMemory();
     private Path serverDir;
     private TlsLayout tls;
     private HttpsListener listener;
@@ -60,7 +64,7 @@ public class SupervisorRoutesTest {
                 false, true);
         SupervisorRoutes routes = new SupervisorRoutes(tls.serverCa(), new BasicAuth(FakeCluster.credentials()),
                 critical, new BootstrapFiles(serverDir), new ClusterMembers(cluster.datastore()), null,
-                SupervisorRoutes.kubernetesApiDisabled());
+                new SnapshotRequests(() -> snapshots), SupervisorRoutes.kubernetesApiDisabled());
         listener = new HttpsListener(routes);
         int port = listener.start(new InetSocketAddress(IP, 0), tls.servingCert(), tls.servingKey(), tls.clientCa());
         client = new SupervisorClient(tls.serverCa(), IP, port);
@@ -77,6 +81,69 @@ public class SupervisorRoutesTest {
 
     private static String error(HttpResponse<String> r) {
         return json(r).get("error").getAsString();
+    }
+
+    @Test
+    public void snapshotOperationsNeedTheServerPasswordAndAnswerJson() throws Exception {
+        assertEquals(401, client.post("/db/snapshot", null, "{\"operation\":\"list\"}").statusCode());
+        assertEquals(403, client.post("/db/snapshot", NODE, "{\"operation\":\"list\"}").statusCode());
+
+        HttpResponse<String> saved = client.post("/db/snapshot", SERVER,
+                "{\"operation\":\"save\",\"name\":\"nightly\",\"compress\":true}");
+        assertEquals(saved.body(), 200, saved.statusCode());
+        JsonObject file = json(saved).getAsJsonObject("snapshot");
+        assertEquals("nightly-s1-1700000000.zip", file.get("name").getAsString());
+        assertEquals(42, file.get("revision").getAsLong());
+
+        JsonObject list = json(client.post("/db/snapshot", SERVER, "{\"operation\":\"list\"}"));
+        assertEquals(1, list.getAsJsonArray("snapshots").size());
+
+        HttpResponse<String> missing = client.post("/db/snapshot", SERVER,
+                "{\"operation\":\"delete\",\"names\":[\"nope\"]}");
+        assertEquals(409, missing.statusCode());
+        assertEquals("no snapshot named nope", error(missing));
+        HttpResponse<String> deleted = client.post("/db/snapshot", SERVER,
+                "{\"operation\":\"delete\",\"names\":[\"nightly-s1-1700000000.zip\"]}");
+        assertEquals("[\"nightly-s1-1700000000.zip\"]", json(deleted).get("deleted").toString());
+
+        HttpResponse<String> unknown = client.post("/db/snapshot", SERVER, "{\"operation\":\"restore\"}");
+        assertEquals(400, unknown.statusCode());
+        assertTrue(error(unknown), error(unknown).contains("use save, list, delete or prune"));
+        assertEquals(400, client.post("/db/snapshot", SERVER, "not json").statusCode());
+    }
+
+    /** Snapshot files as names only: the routes' job is the protocol, the selector's tests cover the files. */
+    private static final class SnapshotsInMemory implements SnapshotService {
+        private final List<SnapshotFile> files = new ArrayList<>();
+
+        @Override
+        public SnapshotFile save(String name, boolean compress) {
+            SnapshotFile f = new SnapshotFile(name + "-s1-1700000000" + (compress ? ".zip" : ""),
+                    Path.of("/snapshots", name), 4096, Instant.ofEpochSecond(1_700_000_000L), 42);
+            files.add(f);
+            return f;
+        }
+
+        @Override
+        public List<SnapshotFile> list() {
+            return List.copyOf(files);
+        }
+
+        @Override
+        public List<String> delete(List<String> names) {
+            for (String n : names) {
+                if (files.stream().noneMatch(f -> f.name().equals(n))) {
+                    throw new SnapshotException("no snapshot named " + n);
+                }
+            }
+            files.removeIf(f -> names.contains(f.name()));
+            return names;
+        }
+
+        @Override
+        public List<String> prune(String name, int retention) {
+            return List.of();
+        }
     }
 
     @Test

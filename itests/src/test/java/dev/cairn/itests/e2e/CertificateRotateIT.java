@@ -11,6 +11,7 @@ import dev.cairn.itests.e2e.support.BackgroundEtcdctl;
 import dev.cairn.itests.e2e.support.CairnProcess;
 import dev.cairn.itests.e2e.support.ClientTls;
 import dev.cairn.itests.e2e.support.Etcdctl;
+import dev.cairn.itests.e2e.support.CairnCli;
 import dev.cairn.itests.e2e.support.EtcdctlResult;
 import dev.cairn.itests.e2e.support.ManagedServer;
 import dev.cairn.itests.e2e.support.ServerUnderTest;
@@ -68,17 +69,17 @@ public class CertificateRotateIT {
         BigInteger oldAdmin = serial(tls.resolve("client-admin.crt"));
         byte[] ca = Files.readAllBytes(tls.resolve("etcd/server-ca.crt"));
 
-        Result refused = rotate(server.dataDir());
-        assertEquals("rotate while the server runs\n" + refused.output, 1, refused.exitCode);
-        assertTrue(refused.output, refused.output.contains("in use") && refused.output.contains("stop the server"));
+        CairnCli.Result refused = rotate(server.dataDir());
+        assertEquals("rotate while the server runs\n" + refused.output(), 1, refused.exitCode());
+        assertTrue(refused.output(), refused.output().contains("in use") && refused.output().contains("stop the server"));
         assertEquals(oldServing, serial(tls.resolve("etcd/server-client.crt")));
 
         ManagedServer.Stop stop = server.stop(Duration.ofSeconds(5));
         assertTrue("stopped\n" + server.logTail(), stop.withinGrace());
-        Result rotated = rotate(server.dataDir());
-        assertEquals("rotate on the stopped server\n" + rotated.output, 0, rotated.exitCode);
+        CairnCli.Result rotated = rotate(server.dataDir());
+        assertEquals("rotate on the stopped server\n" + rotated.output(), 0, rotated.exitCode());
         Path backup = onlyBackup(server.dataDir());
-        assertTrue(rotated.output, rotated.output.contains("backed up " + tls + " to " + backup));
+        assertTrue(rotated.output(), rotated.output().contains("backed up " + tls + " to " + backup));
         assertEquals(oldServing, serial(backup.resolve("etcd/server-client.crt")));
 
         server.restart();
@@ -186,21 +187,8 @@ public class CertificateRotateIT {
         }
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    private static Result rotate(Path dataDir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(CairnProcess.distributionDir().resolve("bin/cairn").toString(), "certificate",
-                "rotate", "--data-dir", dataDir.toString()).redirectErrorStream(true).start();
-        byte[] output;
-        try (InputStream in = p.getInputStream()) {
-            output = in.readAllBytes(); // ends when the process closes its output, i.e. exits
-        }
-        if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("cairn certificate rotate still ran after " + COMMAND_TIMEOUT.toSeconds() + " s");
-        }
-        return new Result(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+    private static CairnCli.Result rotate(Path dataDir) {
+        return CairnCli.run(COMMAND_TIMEOUT, "certificate", "rotate", "--data-dir", dataDir.toString());
     }
 
     private static Path onlyBackup(Path dataDir) throws IOException {

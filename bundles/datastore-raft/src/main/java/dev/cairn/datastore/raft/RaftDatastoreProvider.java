@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * group in {@code <data-dir>/server/db/etcd/}, founding a one-member group on first start. Peer traffic is mutual
  * TLS from the cluster's peer CA, so the provider is offered only once the {@link ClusterTls} service is there.
  *
- * <p>With the option {@code cluster.reset} it first resets the membership (see {@link ClusterReset}) and then hands
- * the user's next steps to the launcher's exit service ({@code cairn.exit=true}), which stops the server.
+ * <p>With the option {@code cluster.reset} it first resets the membership (see {@link ClusterReset}), or with
+ * {@code cluster.reset.restore.path} too restores a snapshot as a new one-member cluster (see {@link
+ * SnapshotRestore}), and then hands the user's next steps to the launcher's exit service ({@code cairn.exit=true}),
+ * which stops the server.
  */
 @Component(service = DatastoreProvider.class, property = DatastoreProvider.TYPE + "=" + RaftDatastore.TYPE)
 public class RaftDatastoreProvider implements DatastoreProvider {
@@ -52,6 +54,13 @@ public class RaftDatastoreProvider implements DatastoreProvider {
     public Datastore open(BackendSettings settings) throws Exception {
         RaftSettings raft = RaftSettings.from(settings);
         raft = raft.withTls(new RaftSettings.PeerTls(tls.peerCa(), tls.peerCert(), tls.peerKey()));
+        String restorePath = settings.options().getOrDefault(SnapshotRestore.RESTORE_PATH, "");
+        if (raft.reset() && !restorePath.isEmpty()) {
+            Path snapshot = Path.of(restorePath);
+            RaftDatastore restored = SnapshotRestore.run(raft.withoutReset(), snapshot);
+            finished(SnapshotRestore.doneMessage(raft, snapshot, restored.currentRevision()));
+            return restored;
+        }
         if (raft.reset()) {
             RaftDatastore alone = ClusterReset.run(raft);
             finished(ClusterReset.doneMessage(raft));
@@ -73,7 +82,7 @@ public class RaftDatastoreProvider implements DatastoreProvider {
     private void finished(String message) {
         Consumer<String> e = exit;
         if (e == null) {
-            LOG.warn("cluster reset done; no exit service to stop the server message=\"{}\"", message);
+            LOG.warn("one-shot job done; no exit service to stop the server message=\"{}\"", message);
             return;
         }
         CompletableFuture.runAsync(() -> e.accept(message));

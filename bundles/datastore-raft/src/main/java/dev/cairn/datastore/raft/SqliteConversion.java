@@ -41,18 +41,29 @@ final class SqliteConversion {
 
     /** Converts {@code source} and returns this member running as the only voter of the new group. */
     static RaftDatastore run(RaftSettings s, Path source) throws Exception {
-        if (!Files.isRegularFile(source)) {
-            throw new IllegalStateException("cannot convert " + source + " to the embedded etcd: the file does not"
+        return newGroup(s, source, "sqlite conversion", true);
+    }
+
+    /**
+     * Makes {@code image} (a store file of the SQLite engine: a single-node store or a snapshot) the initial state
+     * of a new one-member group in {@code s.dir()}, and returns this member running as its only voter.
+     *
+     * @param what      names the job in log lines
+     * @param converted the source is the live SQLite store, which the selector renames once converted
+     */
+    static RaftDatastore newGroup(RaftSettings s, Path image, String what, boolean converted) throws Exception {
+        if (!Files.isRegularFile(image)) {
+            throw new IllegalStateException("cannot convert " + image + " to the embedded etcd: the file does not"
                     + " exist or is not a regular file");
         }
         long start = System.nanoTime();
         Files.createDirectories(s.dir());
         Path copy = s.dir().resolve("converted-snapshot.tmp");
         Files.deleteIfExists(copy);
-        Counts counts = copy(source, copy);
-        LOG.info("sqlite conversion: store copied source={} keys={} revisions={} leases={} revision={} bytes={}"
-                + " tookMs={} rateMiBPerSec={}", source, counts.keys, counts.versions, counts.leases, counts.revision,
-                Files.size(copy), millisSince(start), rate(Files.size(copy), start));
+        Counts counts = copy(image, copy);
+        LOG.info("{}: store copied source={} keys={} revisions={} leases={} revision={} bytes={}"
+                + " tookMs={} rateMiBPerSec={}", what, image, counts.keys, counts.versions, counts.leases,
+                counts.revision, Files.size(copy), millisSince(start), rate(Files.size(copy), start));
         Path staging = s.dir().resolve("raft.converting");
         deleteTree(staging);
         Path groupDir = staging.resolve(RaftNode.GROUP_ID.getUuid().toString());
@@ -60,17 +71,19 @@ final class SqliteConversion {
             ClusterReset.newStorage(groupDir, INITIAL, copy);
             return null;
         });
-        // the selector retires the SQLite file after a conversion; this marker tells it even after a crash
-        Files.writeString(s.dir().resolve(MARKER), source + "\n");
+        if (converted) {
+            // the selector retires the SQLite file after a conversion; this marker tells it even after a crash
+            Files.writeString(s.dir().resolve(MARKER), image + "\n");
+        }
         Files.move(staging, s.raftDir(), StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(s.dir());
         RaftDatastore store = RaftDatastore.open(s, true);
         if (!store.awaitLeader(LEADER_WAIT)) {
             store.close();
-            throw new IllegalStateException("the converted member " + s.name() + " did not elect itself within "
+            throw new IllegalStateException("the new member " + s.name() + " did not elect itself within "
                     + LEADER_WAIT.toSeconds() + " s; see the Raft log lines above");
         }
-        LOG.info("sqlite conversion done source={} keys={} revision={} tookMs={}", source, counts.keys,
+        LOG.info("{} done source={} keys={} revision={} tookMs={}", what, image, counts.keys,
                 store.currentRevision(), millisSince(start));
         return store;
     }
@@ -79,8 +92,8 @@ final class SqliteConversion {
     }
 
     /**
-     * A consistent copy of the SQLite store (WAL included) without the single node's member row and request
-     * records, which mean nothing to the new group.
+     * A consistent copy of the SQLite store (WAL included) without the member rows and request records of the
+     * node or cluster it came from, which mean nothing to the new group.
      */
     private static Counts copy(Path source, Path target) throws SQLException, IOException {
         try (Connection c = connect(source); Statement st = c.createStatement()) {
@@ -89,6 +102,9 @@ final class SqliteConversion {
         try (Connection c = connect(target); Statement st = c.createStatement()) {
             st.execute("DELETE FROM members");
             st.execute("DELETE FROM requests");
+            if (count(st, "SELECT count(*) FROM sqlite_master WHERE name = 'removed_members'") > 0) {
+                st.execute("DELETE FROM removed_members"); // a Raft member's store: its cluster's history
+            }
             st.execute("UPDATE meta SET raft_term = " + INITIAL.term() + ", raft_index = " + INITIAL.index());
             Counts counts = new Counts(count(st, "SELECT count(*) FROM latest"), count(st, "SELECT count(*) FROM log"),
                     count(st, "SELECT count(*) FROM leases"), count(st, "SELECT revision FROM meta"));

@@ -219,6 +219,9 @@ public final class DatastoreSelector {
         if (choice.type().equals(BackendChoice.RAFT)) {
             options.put("bind.address", cfg.bind_address().trim());
             options.put("cluster.reset", String.valueOf(cfg.cluster_reset()));
+            if (cfg.cluster_reset() && !cfg.cluster_reset_restore_path().isBlank()) {
+                options.put("cluster.reset.restore.path", cfg.cluster_reset_restore_path().trim());
+            }
             if (cfg.raft_election_timeout_ms() > 0) {
                 options.put("raft.election.timeout.ms", String.valueOf(cfg.raft_election_timeout_ms()));
             }

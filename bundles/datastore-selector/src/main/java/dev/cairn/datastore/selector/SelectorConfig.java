@@ -49,6 +49,27 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Make this member the only voter of a new cluster with all its data, then exit")
     boolean cluster_reset() default false;
 
+    @AttributeDefinition(description = "With cluster_reset: the snapshot file the new one-member cluster starts from")
+    String cluster_reset_restore_path() default "";
+
+    @AttributeDefinition(description = "When scheduled snapshots are taken: 5 cron fields or @every <duration>")
+    String etcd_snapshot_schedule_cron() default "0 */12 * * *";
+
+    @AttributeDefinition(description = "Scheduled snapshots kept; older ones are deleted (0 keeps all)")
+    int etcd_snapshot_retention() default 5;
+
+    @AttributeDefinition(description = "Directory of the snapshots; empty for <data-dir>/server/db/snapshots")
+    String etcd_snapshot_dir() default "";
+
+    @AttributeDefinition(description = "Zip scheduled snapshots")
+    boolean etcd_snapshot_compress() default false;
+
+    @AttributeDefinition(description = "Base name of scheduled snapshots")
+    String etcd_snapshot_name() default "etcd-snapshot";
+
+    @AttributeDefinition(description = "Take no scheduled snapshots")
+    boolean etcd_disable_snapshots() default false;
+
     @AttributeDefinition(description = "Raft election timeout (lower bound) in ms; 0 for the backend's default")
     int raft_election_timeout_ms() default 0;
 
