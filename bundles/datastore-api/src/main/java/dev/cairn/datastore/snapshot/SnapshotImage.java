@@ -1,6 +1,7 @@
 package dev.cairn.datastore.snapshot;
 
 import java.io.IOException;
+import java.io.FilterOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -33,22 +34,43 @@ public final class SnapshotImage {
     private SnapshotImage() {
     }
 
-    /** Pads {@code file} (a store image) to a multiple of {@value #ALIGN} and appends the checksum; fsyncs it. */
-    public static void seal(Path file) throws IOException {
-        MessageDigest sha = sha256();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size();
-            long padded = (size + ALIGN - 1) / ALIGN * ALIGN;
-            digest(ch, size, sha);
-            ByteBuffer tail = ByteBuffer.allocate((int) (padded - size) + CHECKSUM_BYTES);
-            byte[] zeros = new byte[(int) (padded - size)];
-            sha.update(zeros);
-            tail.put(zeros).put(sha.digest()).flip();
-            ch.position(size);
-            while (tail.hasRemaining()) {
-                ch.write(tail);
-            }
-            ch.force(true);
+    /**
+     * Wraps the stream a store image is written to: {@link Sealer#seal()} then appends the padding and the
+     * checksum of everything written, computed as it was written (the image is not read back).
+     */
+    public static Sealer sealing(OutputStream out) {
+        return new Sealer(out);
+    }
+
+    /** An output stream that digests what passes through it; see {@link #sealing}. */
+    public static final class Sealer extends FilterOutputStream {
+        private final MessageDigest sha = sha256();
+        private long written;
+
+        private Sealer(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            sha.update((byte) b);
+            written++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            sha.update(b, off, len);
+            written += len;
+        }
+
+        /** Writes zero bytes up to a multiple of {@value #ALIGN} and the checksum; the stream stays open. */
+        public void seal() throws IOException {
+            byte[] zeros = new byte[(int) ((ALIGN - written % ALIGN) % ALIGN)];
+            write(zeros, 0, zeros.length);
+            out.write(sha.digest());
+            out.flush();
         }
     }
 

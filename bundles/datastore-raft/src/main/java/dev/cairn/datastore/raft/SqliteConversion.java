@@ -49,7 +49,8 @@ final class SqliteConversion {
      * of a new one-member group in {@code s.dir()}, and returns this member running as its only voter.
      *
      * @param what      names the job in log lines
-     * @param converted the source is the live SQLite store, which the selector renames once converted
+     * @param converted the source is the live SQLite store (copied, then renamed by the selector); otherwise
+     *                  {@code image} is a private file of the caller's, which is moved and prepared in place
      */
     static RaftDatastore newGroup(RaftSettings s, Path image, String what, boolean converted) throws Exception {
         if (!Files.isRegularFile(image)) {
@@ -60,7 +61,13 @@ final class SqliteConversion {
         Files.createDirectories(s.dir());
         Path copy = s.dir().resolve("converted-snapshot.tmp");
         Files.deleteIfExists(copy);
-        Counts counts = copy(image, copy);
+        Counts counts;
+        if (converted) {
+            counts = copy(image, copy);
+        } else {
+            Files.move(image, copy, StandardCopyOption.ATOMIC_MOVE); // a private file: prepared in place
+            counts = prepare(copy);
+        }
         LOG.info("{}: store copied source={} keys={} revisions={} leases={} revision={} bytes={}"
                 + " tookMs={} rateMiBPerSec={}", what, image, counts.keys, counts.versions, counts.leases,
                 counts.revision, Files.size(copy), millisSince(start), rate(Files.size(copy), start));
@@ -99,6 +106,11 @@ final class SqliteConversion {
         try (Connection c = connect(source); Statement st = c.createStatement()) {
             st.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
         }
+        return prepare(target);
+    }
+
+    /** Clears what belongs to the store's former node or cluster and puts it at {@link #INITIAL}; fsyncs it. */
+    private static Counts prepare(Path target) throws SQLException, IOException {
         try (Connection c = connect(target); Statement st = c.createStatement()) {
             st.execute("DELETE FROM members");
             st.execute("DELETE FROM requests");

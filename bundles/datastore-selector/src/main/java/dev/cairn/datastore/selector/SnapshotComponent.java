@@ -5,6 +5,7 @@ import dev.cairn.datastore.snapshot.SnapshotException;
 import dev.cairn.datastore.snapshot.SnapshotFile;
 import dev.cairn.datastore.snapshot.SnapshotImage;
 import dev.cairn.datastore.snapshot.SnapshotService;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * each followed by pruning to {@code --etcd-snapshot-retention}.
  *
  * <p>A save asks the datastore for a consistent copy at one revision (writes go on meanwhile), writes it to a
- * hidden partial file, seals it with its checksum ({@link SnapshotImage}) and renames it into place, so a listed
- * snapshot is always complete.
+ * hidden partial file with its checksum computed on the way ({@link SnapshotImage}), fsyncs it and renames it into
+ * place, so a listed snapshot is always complete.
  */
 @Component(configurationPid = "cairn.server", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = SnapshotService.class)
@@ -142,10 +143,14 @@ public final class SnapshotComponent implements SnapshotService {
         Path partial = directory.path().resolve("." + fileName + ".partial");
         try {
             long revision;
-            try (OutputStream out = Files.newOutputStream(partial)) {
-                revision = datastore.snapshot(out).get(SAVE_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
+                    SnapshotImage.Sealer sealer = SnapshotImage.sealing(out)) {
+                revision = datastore.snapshot(sealer).get(SAVE_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+                sealer.seal();
             }
-            SnapshotImage.seal(partial);
+            try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             if (compress) {
                 file = SnapshotImage.compress(file);
