@@ -52,7 +52,18 @@ final class EmbeddedFramework {
         this.framework = framework;
     }
 
-    /** The framework properties: cache under the data dir, cleaned on each start, log levels. */
+    static final String GOSH_ARGS = "gosh.args";
+
+    /**
+     * The Gogo shell's arguments: a {@code g!} console only on a terminal, where leaving it (Ctrl-D, {@code exit})
+     * leaves the server running; without a terminal (systemd, tests, {@code < /dev/null}) no console, because the
+     * shell stops the whole framework when its input ends.
+     */
+    static String shellArgs(boolean terminal) {
+        return terminal ? "--noshutdown" : "--nointeractive";
+    }
+
+    /** The framework properties: cache under the data dir, cleaned on each start, log levels, the shell. */
     static Map<String, String> properties(Path dataDir, boolean debug) {
         Map<String, String> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, dataDir.resolve("felix-cache").toString());
@@ -62,6 +73,7 @@ final class EmbeddedFramework {
         properties.put(PAX_LOG_LEVEL, PaxLogLevel.QUIET); // raised once pax-logging has started, see PaxLogLevel
         properties.put("felix.log.level", debug ? "3" : "2"); // framework: warnings, info with --debug
         properties.put("ds.loglevel", debug ? "info" : "warn"); // SCR's own log; its debug level drowns ours
+        properties.put(GOSH_ARGS, shellArgs(System.console() != null));
         return properties;
     }
 

@@ -14,7 +14,10 @@ import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.api.KeyRange;
 import dev.cairn.datastore.api.PutRequest;
 import dev.cairn.datastore.api.RangeRequest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +26,8 @@ import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -111,6 +116,38 @@ public class CairnInFelixIT {
         assertEquals(1, read.kvs().size());
         assertArrayEquals("kept".getBytes(StandardCharsets.UTF_8), read.kvs().get(0).value());
         assertTrue("etcd client port must serve again", awaitPort(true));
+    }
+
+    @Test
+    public void gogoCommandsShowTheActiveDatastoreAndTheBackends() throws Exception {
+        awaitStore();
+        ServiceTracker<CommandProcessor, CommandProcessor> tracker = new ServiceTracker<>(context,
+                CommandProcessor.class, null);
+        tracker.open();
+        try {
+            CommandProcessor processor = tracker.waitForService(TIMEOUT_MS);
+            assertNotNull("no Gogo CommandProcessor", processor);
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
+            CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out);
+            try {
+                // the tracker above may see the Datastore before SCR's own listener has bound it to the commands
+                String status = String.valueOf(session.execute("cairn:status"));
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+                while (status.startsWith("no datastore") && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    status = String.valueOf(session.execute("cairn:status"));
+                }
+                assertTrue(status, status.startsWith("backend     sqlite\n"));
+                assertTrue(status, status.contains("\nmembers     1: felix-it"));
+                String backends = String.valueOf(session.execute("cairn:backends"));
+                assertTrue(backends, backends.matches("(?s).*sqlite +dev\\.cairn\\.datastore-sqlite \\S+ +active.*"));
+            } finally {
+                session.close();
+            }
+        } finally {
+            tracker.close();
+        }
     }
 
     private Bundle bundle(String symbolicName) {
