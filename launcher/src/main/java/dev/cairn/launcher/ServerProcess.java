@@ -81,6 +81,10 @@ final class ServerProcess implements ServerRunner {
             LOG.warn("fault injection enabled by " + Failpoints.ENV + ": " + Failpoints.FSYNC_DELAY_PROPERTY + "="
                     + settings.fsyncDelay() + " (every fsync is delayed; never use this in production)");
         }
+        if (!settings.conversionCrash().isEmpty()) {
+            LOG.warn("fault injection enabled by " + Failpoints.ENV + ": " + Failpoints.CONVERSION_CRASH_PROPERTY + "="
+                    + settings.conversionCrash() + " (a conversion halts the process at that step)");
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param secretsEncryption {@code --secrets-encryption}: Secrets are stored encrypted
  * @param nodeMonitorGracePeriod {@code --node-monitor-grace-period}: "" for the apiserver's default
  * @param fsyncDelay fault injection ({@code CAIRN_FAILPOINTS=fsyncDelay=50ms}), "" when off
+ * @param conversionCrash fault injection ({@code CAIRN_FAILPOINTS=conversionCrash=copied}), "" when off
  * @param cluster how this server founds, joins or resets an embedded-etcd cluster
  * @param kubernetes the settings every server of a cluster must share
  * @param snapshots scheduled snapshots
@@ -19,7 +20,7 @@ import java.util.Map;
 record ServerSettings(Path dataDir, Path configFile, String nodeName, String nodeIp, String bindAddress,
         List<String> tlsSans, int httpsPort, int clientPort, int peerPort, int metricsPort, String datastoreEndpoint,
         long quotaBackendBytes, String autoCompactionMode, String autoCompactionRetention, int maxRequestBytes,
-        boolean debug, String fsyncDelay, boolean disableApiserver, boolean secretsEncryption,
+        boolean debug, String fsyncDelay, String conversionCrash, boolean disableApiserver, boolean secretsEncryption,
         String nodeMonitorGracePeriod, ClusterSettings cluster, KubernetesSettings kubernetes,
         SnapshotSettings snapshots) {
 
@@ -45,8 +46,8 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
     ServerSettings withRaftJoin() {
         return new ServerSettings(dataDir, configFile, nodeName, nodeIp, bindAddress, tlsSans, httpsPort, clientPort,
                 peerPort, metricsPort, datastoreEndpoint, quotaBackendBytes, autoCompactionMode,
-                autoCompactionRetention, maxRequestBytes, debug, fsyncDelay, disableApiserver, secretsEncryption,
-                nodeMonitorGracePeriod, cluster.withRaftJoin(), kubernetes, snapshots);
+                autoCompactionRetention, maxRequestBytes, debug, fsyncDelay, conversionCrash, disableApiserver,
+                secretsEncryption, nodeMonitorGracePeriod, cluster.withRaftJoin(), kubernetes, snapshots);
     }
 
     /** Set by the launcher, not by a flag: this server was registered with the cluster and waits to be added. */
@@ -71,6 +72,9 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         properties.put(Flag.AUTO_COMPACTION_RETENTION.property(), autoCompactionRetention);
         properties.put(Flag.MAX_REQUEST_BYTES.property(), maxRequestBytes);
         properties.put(Failpoints.FSYNC_DELAY_PROPERTY, fsyncDelay);
+        if (!conversionCrash.isEmpty()) {
+            properties.put(Failpoints.CONVERSION_CRASH_PROPERTY, conversionCrash);
+        }
         if (disableApiserver) {
             // only when set: bundles read an absent property as false
             properties.put(Flag.DISABLE_APISERVER.property(), true);

@@ -105,12 +105,13 @@ final class SettingsSources {
         boolean secretsEncryption = bool(Flag.SECRETS_ENCRYPTION);
         String gracePeriod = nodeMonitorGracePeriod();
         String fsyncDelay = Failpoints.fsyncDelay(env);
+        String conversionCrash = Failpoints.conversionCrash(env);
         ClusterSettings cluster = cluster();
         KubernetesSettings kubernetes = kubernetes();
         SnapshotSettings snapshots = snapshots();
 
         return new ServerSettings(dataDir, file.path(), nodeName, nodeIp, bindAddress, sans, httpsPort, clientPort,
-                peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay,
+                peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay, conversionCrash,
                 disableApiserver, secretsEncryption, gracePeriod, cluster, kubernetes, snapshots);
     }
 

@@ -243,7 +243,13 @@ public class SettingsSourcesTest {
 
         env.put("CAIRN_FAILPOINTS", "crashAfterCommit=1");
         expectError("invalid CAIRN_FAILPOINTS \"crashAfterCommit=1\": unknown failpoint \"crashAfterCommit\" "
-                + "(known: fsyncDelay=<duration>)");
+                + "(known: fsyncDelay=<duration>, conversionCrash=<copied|staged|renamed|opened>)");
+        env.put("CAIRN_FAILPOINTS", "conversionCrash=staged");
+        assertEquals("staged", resolve(FixedHost.WITH_IP).conversionCrash());
+        assertEquals("staged", resolve(FixedHost.WITH_IP).toConfiguration().get("failpoint.conversion.crash"));
+        env.put("CAIRN_FAILPOINTS", "conversionCrash=later");
+        expectError("invalid CAIRN_FAILPOINTS \"conversionCrash=later\": conversionCrash needs one of [copied, "
+                + "staged, renamed, opened], got \"later\"");
     }
 
     @Test

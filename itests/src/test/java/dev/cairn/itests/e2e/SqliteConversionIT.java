@@ -8,20 +8,25 @@ import static org.junit.Assume.assumeTrue;
 import dev.cairn.itests.e2e.support.Await;
 import dev.cairn.itests.e2e.support.CairnProcess;
 import dev.cairn.itests.e2e.support.EtcdClients;
+import dev.cairn.itests.e2e.support.ManagedServer;
 import dev.cairn.itests.e2e.support.ServerUnderTest;
+import dev.cairn.itests.e2e.support.WorkDirs;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Test;
 
@@ -90,9 +95,71 @@ public class SqliteConversionIT {
         }, joiner::logTail);
     }
 
+    /**
+     * The conversion killed (a halt, as {@code kill -9}) at each of its steps: the next {@code --cluster-init}
+     * start serves every key, revision and version, either converting again from the untouched SQLite file or
+     * finishing what the killed one left (renaming {@code state.db}).
+     */
+    @Test
+    public void aConversionKilledAtAnyStepStartsWithEveryKey() throws Exception {
+        assumeTrue("Cairn only", ServerUnderTest.isCairn());
+        String address = "127.0.0.88";
+        CairnProcess sqlite = track(CairnProcess.create("convert-crash", address, "--node-name", "k1",
+                "--disable-apiserver"));
+        sqlite.start();
+        fill(client(sqlite), 2_000);
+        List<KeyValue> before = all(client(sqlite), 0);
+        sqlite.stop(Duration.ofSeconds(30));
+        clients.forEach(Client::close);
+        clients.clear();
+        Path template = sqlite.dataDir();
+
+        for (String step : List.of("copied", "staged", "renamed", "opened")) {
+            Path dataDir = WorkDirs.freshDir("convert-crash-" + step);
+            copyTree(template, dataDir);
+            CairnProcess crashing = track(CairnProcess.onDataDir("convert-crash-" + step, address, dataDir,
+                    "--node-name", "k1", "--disable-apiserver", "--cluster-init"))
+                    .withEnvironment("CAIRN_FAILPOINTS", "conversionCrash=" + step);
+            ManagedServer.Exit exit = crashing.runUntilExit(Duration.ofSeconds(120));
+            assertEquals(step + "\n" + exit.output(), 137, exit.exitCode());
+            assertTrue(exit.output(), exit.output().contains("failpoint conversionCrash=" + step + " reached"));
+
+            CairnProcess again = track(CairnProcess.onDataDir("convert-crash-" + step + "-again", address, dataDir,
+                    "--node-name", "k1", "--disable-apiserver", "--cluster-init"));
+            again.start();
+            Client raft = client(again);
+            assertEquals("after a crash at " + step, render(before), render(all(raft, 0)));
+            assertEquals(1, raft.getClusterClient().listMember().get(30, TimeUnit.SECONDS).getMembers().size());
+            Path db = dataDir.resolve("server/db");
+            assertTrue(step, Files.exists(db.resolve("state.db.migrated")));
+            assertFalse(step, Files.exists(db.resolve("state.db")));
+            again.stop(Duration.ofSeconds(30));
+            clients.forEach(Client::close);
+            clients.clear();
+            WorkDirs.delete(dataDir);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().equals(".lock")) {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
     private void fill(Client client) throws Exception {
+        fill(client, KEYS);
+    }
+
+    private void fill(Client client, int keys) throws Exception {
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
-        for (int i = 0; i < KEYS; i++) {
+        for (int i = 0; i < keys; i++) {
             // every fifth key is written twice (a history), every tenth deleted afterwards
             inFlight.add(client.getKVClient().put(bytes(key(i)), bytes("v" + i)));
             if (inFlight.size() >= 64) {
@@ -100,10 +167,10 @@ public class SqliteConversionIT {
                 inFlight.clear();
             }
         }
-        for (int i = 0; i < KEYS; i += 5) {
+        for (int i = 0; i < keys; i += 5) {
             inFlight.add(client.getKVClient().put(bytes(key(i)), bytes("second-" + i)));
         }
-        for (int i = 0; i < KEYS; i += 10) {
+        for (int i = 0; i < keys; i += 10) {
             inFlight.add(client.getKVClient().delete(bytes(key(i))));
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);

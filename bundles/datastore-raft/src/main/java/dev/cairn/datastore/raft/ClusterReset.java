@@ -116,7 +116,8 @@ final class ClusterReset {
 
     /**
      * A formatted Raft storage whose state-machine directory holds the store copy as the snapshot at {@code at},
-     * and whose metadata is at its term: the log continues after it, and the next election is in a later term.
+     * and whose metadata is at its term: the log continues after it, and the next election is in a later term. A
+     * {@code founding} marker says the storage has no configuration yet; the member's first lead removes it.
      */
     static void newStorage(Path groupDir, ReplicaStore.Position at, Path copy) throws IOException {
         RaftStorage storage = RaftStorage.newBuilder().setDirectory(groupDir.toFile())
@@ -132,6 +133,8 @@ final class ClusterReset {
             File snapshot = new File(sm, SimpleStateMachineStorage.getSnapshotFileName(at.term(), at.index()));
             Files.move(copy, snapshot.toPath(), StandardCopyOption.ATOMIC_MOVE);
             MD5FileUtil.computeAndSaveMd5ForFile(snapshot);
+            // until this member has led the group once, its log holds no configuration (see RaftNode.start)
+            Files.createFile(groupDir.resolve(RaftNode.FOUNDING));
         } finally {
             storage.close();
         }

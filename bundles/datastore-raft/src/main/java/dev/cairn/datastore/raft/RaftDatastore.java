@@ -184,6 +184,7 @@ public final class RaftDatastore implements Datastore {
                 leaderSignal.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
             }
         }
+        RaftNode.founded(settings);
         return true;
     }
 

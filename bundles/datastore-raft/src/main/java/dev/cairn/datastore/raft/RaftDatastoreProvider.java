@@ -68,7 +68,8 @@ public class RaftDatastoreProvider implements DatastoreProvider {
         }
         String convertFrom = settings.options().getOrDefault(CONVERT_FROM, "");
         if (!convertFrom.isEmpty() && !holdsRaftStorage(raft.raftDir())) {
-            return stopWhenRemoved(SqliteConversion.run(raft, Path.of(convertFrom)));
+            return stopWhenRemoved(SqliteConversion.run(raft, Path.of(convertFrom),
+                    settings.options().getOrDefault(ConversionCrash.OPTION, "")));
         }
         RaftDatastore store = stopWhenRemoved(RaftDatastore.open(raft));
         if (!store.awaitLeader(LEADER_WAIT)) {

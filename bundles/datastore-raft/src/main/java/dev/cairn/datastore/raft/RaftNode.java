@@ -3,6 +3,7 @@ package dev.cairn.datastore.raft;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +84,25 @@ final class RaftNode implements AutoCloseable {
                 settings.electionMax());
     }
 
+    /** In the group's storage directory while it holds no configuration yet, see {@link ClusterReset#newStorage}. */
+    static Path foundingMarker(Path raftDir) {
+        return raftDir.resolve(GROUP_ID.getUuid().toString()).resolve(FOUNDING);
+    }
+
+    static final String FOUNDING = "founding";
+
+    /** This member led its new group: the configuration is in its log, the founding marker can go. */
+    static void founded(RaftSettings s) {
+        try {
+            if (Files.deleteIfExists(foundingMarker(s.raftDir()))) {
+                LOG.info("raft group founded member={} dir={}", s.name(), s.raftDir());
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot delete the founding marker {}: {}; the next start founds the group again, which is"
+                    + " harmless once its configuration is in the log", foundingMarker(s.raftDir()), e.toString());
+        }
+    }
+
     /**
      * Starts the server. Without Raft storage it founds a one-member group (or, joining, waits for a
      * configuration from the leader); with storage, the persisted configuration counts. {@code alone}: the storage
@@ -99,7 +119,10 @@ final class RaftNode implements AutoCloseable {
                         s.tls().cert().toFile(), s.tls().ca().toFile(), true));
             }
             boolean initialized = Files.isDirectory(s.raftDir().resolve(GROUP_ID.getUuid().toString()));
-            RaftGroup group = alone || !initialized && !s.join() ? RaftGroup.valueOf(GROUP_ID, self)
+            // storage made by a conversion, reset or restore that has not elected its member yet holds no
+            // configuration: a start after a crash there is still this member's alone
+            boolean founding = alone || Files.exists(foundingMarker(s.raftDir()));
+            RaftGroup group = founding || !initialized && !s.join() ? RaftGroup.valueOf(GROUP_ID, self)
                     : RaftGroup.valueOf(GROUP_ID);
             RaftServer server = RaftServer.newBuilder().setServerId(self.getId()).setGroup(group)
                     .setProperties(serverProperties(s)).setParameters(parameters).setStateMachine(stateMachine)

@@ -43,7 +43,7 @@ final class SnapshotRestore {
             SnapshotImage.extract(snapshot, image);
             LOG.info("snapshot restore: snapshot verified file={} bytes={}", snapshot, Files.size(image));
             moveAside(s.dir(), dbDir.resolve("etcd-old-" + Instant.now().getEpochSecond()));
-            RaftDatastore store = SqliteConversion.newGroup(s, image, "snapshot restore", false);
+            RaftDatastore store = SqliteConversion.newGroup(s, image, "snapshot restore", false, "");
             Path flag = ClusterReset.flagFile(s);
             if (!Files.exists(flag)) {
                 Files.createFile(flag);

@@ -41,7 +41,12 @@ final class SqliteConversion {
 
     /** Converts {@code source} and returns this member running as the only voter of the new group. */
     static RaftDatastore run(RaftSettings s, Path source) throws Exception {
-        return newGroup(s, source, "sqlite conversion", true);
+        return newGroup(s, source, "sqlite conversion", true, "");
+    }
+
+    /** The same, halting the process at {@code crashAt} ({@link ConversionCrash}, tests only). */
+    static RaftDatastore run(RaftSettings s, Path source, String crashAt) throws Exception {
+        return newGroup(s, source, "sqlite conversion", true, crashAt);
     }
 
     /**
@@ -51,8 +56,10 @@ final class SqliteConversion {
      * @param what      names the job in log lines
      * @param converted the source is the live SQLite store (copied, then renamed by the selector); otherwise
      *                  {@code image} is a private file of the caller's, which is moved and prepared in place
+     * @param crashAt   the {@link ConversionCrash} step to halt at; "" for none
      */
-    static RaftDatastore newGroup(RaftSettings s, Path image, String what, boolean converted) throws Exception {
+    static RaftDatastore newGroup(RaftSettings s, Path image, String what, boolean converted, String crashAt)
+            throws Exception {
         if (!Files.isRegularFile(image)) {
             throw new IllegalStateException("cannot convert " + image + " to the embedded etcd: the file does not"
                     + " exist or is not a regular file");
@@ -71,6 +78,7 @@ final class SqliteConversion {
         LOG.info("{}: store copied source={} keys={} revisions={} leases={} revision={} bytes={}"
                 + " tookMs={} rateMiBPerSec={}", what, image, counts.keys, counts.versions, counts.leases,
                 counts.revision, Files.size(copy), millisSince(start), rate(Files.size(copy), start));
+        ConversionCrash.at("copied", crashAt);
         Path staging = s.dir().resolve("raft.converting");
         deleteTree(staging);
         Path groupDir = staging.resolve(RaftNode.GROUP_ID.getUuid().toString());
@@ -82,8 +90,10 @@ final class SqliteConversion {
             // the selector retires the SQLite file after a conversion; this marker tells it even after a crash
             Files.writeString(s.dir().resolve(MARKER), image + "\n");
         }
+        ConversionCrash.at("staged", crashAt);
         Files.move(staging, s.raftDir(), StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(s.dir());
+        ConversionCrash.at("renamed", crashAt);
         RaftDatastore store = RaftDatastore.open(s, true);
         if (!store.awaitLeader(LEADER_WAIT)) {
             store.close();

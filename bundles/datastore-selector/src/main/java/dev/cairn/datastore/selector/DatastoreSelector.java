@@ -134,6 +134,7 @@ public final class DatastoreSelector {
             return;
         }
         if (choice.converts()) {
+            ConversionCrash.at("opened", config.failpoint_conversion_crash());
             retireConvertedStore(Path.of(choice.options().get(BackendChoice.CONVERT_FROM)));
         }
         AutoCompactor compactor;
@@ -224,6 +225,9 @@ public final class DatastoreSelector {
             }
             if (cfg.raft_election_timeout_ms() > 0) {
                 options.put("raft.election.timeout.ms", String.valueOf(cfg.raft_election_timeout_ms()));
+            }
+            if (!cfg.failpoint_conversion_crash().isEmpty()) {
+                options.put(ConversionCrash.OPTION, cfg.failpoint_conversion_crash());
             }
             if (cfg.raft_heartbeat_interval_ms() > 0) {
                 options.put("raft.heartbeat.interval.ms", String.valueOf(cfg.raft_heartbeat_interval_ms()));

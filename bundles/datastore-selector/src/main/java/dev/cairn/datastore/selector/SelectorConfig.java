@@ -78,4 +78,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Fault injection: delay before every fsync (off when empty)")
     String failpoint_fsync_delay() default "";
+
+    @AttributeDefinition(description = "Fault injection: the SQLite conversion step at which the process halts"
+            + " (copied, staged, renamed, opened; off when empty)")
+    String failpoint_conversion_crash() default "";
 }
