@@ -112,6 +112,24 @@ public class SlowDiskAndProbesIT {
     }
 
     @Test
+    public void aSlowRaftLogDiskNamesTheElectionTimeoutAndItsFlushesAreMeasured() {
+        assumeTrue("a Cairn server", ServerUnderTest.isCairn());
+        server = CairnProcess.create("slow-raft-disk", "127.0.0.70", "--cluster-init", "--token", "slow-disk",
+                "--disable-apiserver").withEnvironment("CAIRN_FAILPOINTS", "fsyncDelay=150ms");
+        server.start();
+        new Etcdctl(server).run("put", "/slow/raft", "v").requireSuccess();
+        String log = server.outputOfLastLaunch();
+        assertTrue("the warning names the election timeout flag and its value\n" + log, Pattern.compile(
+                "slow disk dir=\\S+/server/db/etcd fsyncP99Ms=\\S+ toleratedP99Ms=100\\.0 .*--etcd-election-timeout \\(now"
+                + " 400 ms").matcher(log).find());
+        String m = metricsPort(server, "/metrics").body();
+        assertTrue("the Raft log's flushes are measured", sample(m, "etcd_disk_wal_fsync_duration_seconds_count") >= 1);
+        assertEquals("every log flush took the injected 150 ms", 0,
+                sample(m, "etcd_disk_wal_fsync_duration_seconds_bucket{le=\"0.128\"}"), 0);
+        assertTrue(sample(m, "etcd_server_leader_changes_seen_total") >= 1);
+    }
+
+    @Test
     public void aMemberWithoutQuorumIsNotReadyButStaysLive() {
         assumeTrue("a Cairn cluster", ServerUnderTest.isCairn());
         cluster = new CairnCluster("ops", 71, 3);

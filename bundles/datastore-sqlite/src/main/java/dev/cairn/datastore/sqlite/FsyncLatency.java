@@ -58,15 +58,17 @@ public final class FsyncLatency {
      * @param advice        what the operator should do about a slow disk (flags to raise, where to move the dir)
      */
     public static FsyncLatency probe(Path dir, Duration injectedDelay, double toleratedMs, String advice) {
+        long start = System.nanoTime();
         DiskProbe.Result r = DiskProbe.run(dir, injectedDelay);
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
         FsyncLatency latency = new FsyncLatency(r, toleratedMs, advice, System::nanoTime);
         if (r.fsyncs() == 0) {
             LOG.warn("event=disk_probe dir={} error=\"{}\" action=\"check that the data dir is writable\"", dir,
                     r.error());
             return latency;
         }
-        LOG.info("event=disk_probe dir={} fsyncs={} fsyncP50Ms={} fsyncP99Ms={} toleratedP99Ms={}", dir, r.fsyncs(),
-                ms(r.p50Ms()), ms(r.p99Ms()), ms(toleratedMs));
+        LOG.info("event=disk_probe dir={} fsyncs={} fsyncP50Ms={} fsyncP99Ms={} toleratedP99Ms={} tookMs={}", dir,
+                r.fsyncs(), ms(r.p50Ms()), ms(r.p99Ms()), ms(toleratedMs), tookMs);
         latency.judge(r.p99Ms(), "probe");
         return latency;
     }

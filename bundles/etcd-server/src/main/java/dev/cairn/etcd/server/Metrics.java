@@ -251,7 +251,7 @@ final class Metrics implements ServerInterceptor {
     private static void gauge(StringBuilder out, String name, String help, String labels, double value) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n')
                 .append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append('{').append(labels).append("} ").append(value).append('\n');
+                .append(name).append('{').append(labels).append("} ").append(number(value)).append('\n');
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {
