@@ -7,8 +7,8 @@ package dev.cairn.datastore.api;
  * @param dir            the directory measured
  * @param probeP50Ms     median fsync of the start-up probe, in milliseconds
  * @param probeP99Ms     99th percentile of the start-up probe
- * @param recentP99Ms    99th percentile of the store's own fsyncs over the last minute or so; -1 before there were
- *                       enough of them
+ * @param recentP99Ms    99th percentile of the store's own last 256 fsyncs (judged once a second); -1 before there
+ *                       were enough of them
  * @param toleratedMs    the 99th percentile above which the disk is too slow for this datastore
  * @param warning        empty while the disk keeps up; otherwise the last warning given (what was measured, and
  *                       what to do about it)

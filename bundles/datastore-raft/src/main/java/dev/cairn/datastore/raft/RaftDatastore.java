@@ -53,9 +53,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleConsumer;
 import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -122,7 +124,7 @@ public final class RaftDatastore implements Datastore {
     private volatile RaftPeerId lastLeader;
     /** The Raft log's fsyncs: the start-up probe of its disk and every log flush since. */
     private volatile FsyncLatency logFsyncs;
-    private volatile java.util.function.DoubleConsumer flushListener;
+    private volatile DoubleConsumer flushListener;
     private volatile RaftMembership membership;
     private volatile boolean closed;
 
@@ -157,6 +159,7 @@ public final class RaftDatastore implements Datastore {
             store.measureLogFsyncs();
             store.node = RaftNode.start(settings, store.machine, alone);
         } catch (Exception | Error e) {
+            store.stopMeasuringLogFsyncs();
             store.membershipThread.shutdownNow();
             store.machine.close();
             throw e;
@@ -181,7 +184,7 @@ public final class RaftDatastore implements Datastore {
             LOG.warn("failpoint enabled name=fsyncDelay delayMs={} dir={} effect=\"every Raft log fsync waits\"",
                     settings.fsyncDelay().toMillis(), settings.raftDir());
         }
-        java.util.function.DoubleConsumer listener = latency::observe;
+        DoubleConsumer listener = latency::observe;
         Tccl.call(() -> {
             LogFlushTimes.listen(logMember(), listener);
             return null;
@@ -190,8 +193,15 @@ public final class RaftDatastore implements Datastore {
         flushListener = listener;
     }
 
-    private org.apache.ratis.protocol.RaftGroupMemberId logMember() {
-        return org.apache.ratis.protocol.RaftGroupMemberId.valueOf(MemberIds.peerId(memberId), RaftNode.GROUP_ID);
+    private void stopMeasuringLogFsyncs() {
+        DoubleConsumer listener = flushListener;
+        if (listener != null) {
+            LogFlushTimes.stop(logMember(), listener);
+        }
+    }
+
+    private RaftGroupMemberId logMember() {
+        return RaftGroupMemberId.valueOf(MemberIds.peerId(memberId), RaftNode.GROUP_ID);
     }
 
     private static void prepareDirectory(RaftSettings s) throws IOException {
@@ -716,10 +726,7 @@ public final class RaftDatastore implements Datastore {
         if (n != null) {
             n.close();
         }
-        java.util.function.DoubleConsumer listener = flushListener;
-        if (listener != null) {
-            LogFlushTimes.stop(logMember(), listener);
-        }
+        stopMeasuringLogFsyncs();
         synchronized (leaderSignal) {
             leaderSignal.notifyAll();
         }
