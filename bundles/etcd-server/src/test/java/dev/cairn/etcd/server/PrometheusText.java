@@ -142,7 +142,7 @@ final class PrometheusText {
                 throw new AssertionError(f.name() + ": unexpected sample " + s.name());
             }
         }
-        check(!buckets.isEmpty(), f.name() + ": no buckets");
+        check(counts.keySet().equals(buckets.keySet()), f.name() + ": a _count without buckets or the reverse");
         for (Map.Entry<Map<String, String>, List<Sample>> e : buckets.entrySet()) {
             double le = Double.NEGATIVE_INFINITY;
             double cumulative = 0;
