@@ -88,8 +88,9 @@ public interface Datastore extends AutoCloseable {
     }
 
     /**
-     * Kubernetes' readiness: this server can serve linearizable reads now. A leader is known and a linearizable read
-     * succeeds within {@code deadline}; a Raft member without quorum is not ready, and the reason says so.
+     * Kubernetes' readiness: this server can serve linearizable reads now. No CORRUPT alarm, a leader is known and a
+     * linearizable read succeeds within {@code deadline}; a Raft member without quorum is not ready, and the reason
+     * says so. (NOSPACE does not count: reads and deletes still work, as etcd's readyz has it.)
      */
     default CompletableFuture<ProbeResult> ready(Duration deadline) {
         return ServingProbes.ready(this, deadline);

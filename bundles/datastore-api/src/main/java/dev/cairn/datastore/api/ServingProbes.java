@@ -16,6 +16,11 @@ final class ServingProbes {
 
     static CompletableFuture<ProbeResult> ready(Datastore store, Duration deadline) {
         try {
+            if (store.alarms().stream().anyMatch(a -> a.type() == Alarm.Type.CORRUPT)) {
+                // etcd's readyz data_corruption check: a member whose data diverged must not take traffic
+                return CompletableFuture.completedFuture(ProbeResult.failed("alarm CORRUPT is active: this member's"
+                        + " data differs from the cluster's; restore it from a snapshot or remove and re-add it"));
+            }
             if (!store.cluster().hasLeader()) {
                 return CompletableFuture.completedFuture(ProbeResult.failed("no leader: this member cannot reach a"
                         + " majority of the voters (quorum lost or not formed yet), so it cannot serve"
