@@ -11,8 +11,9 @@ import java.util.Arrays;
 
 /**
  * The start-up fsync probe: writes and fsyncs a small file in the data dir a few dozen times, the way the store's
- * commits do, and reports the median and 99th percentile. Bounded in time, so a very slow disk delays the start by
- * under a second (and is then reported from the few fsyncs that fit).
+ * commits do, and reports the median and 99th percentile. Bounded in time: no new fsync starts after
+ * {@link #BUDGET}, so a very slow disk delays the start by that plus one fsync (and is reported from the few fsyncs
+ * that fit; of fewer than 100, the 99th percentile is the slowest).
  */
 public final class DiskProbe {
     static final String FILE_NAME = ".fsync-probe";
