@@ -1,6 +1,7 @@
 package dev.cairn.datastore.api;
 
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -76,6 +77,31 @@ public interface Datastore extends AutoCloseable {
      */
     default java.util.Optional<ClusterMembership> membership() {
         return java.util.Optional.empty();
+    }
+
+    /**
+     * The figures of the write path, the disk, Raft, watches and leases (the metrics port serves them, a status
+     * command shows them); cheap enough to call on every scrape. A backend that measures nothing keeps this default.
+     */
+    default StoreMetrics metrics() {
+        return StoreMetrics.NONE;
+    }
+
+    /**
+     * Kubernetes' readiness: this server can serve linearizable reads now. No CORRUPT alarm, a leader is known and a
+     * linearizable read succeeds within {@code deadline}; a Raft member without quorum is not ready, and the reason
+     * says so. (NOSPACE does not count: reads and deletes still work, as etcd's readyz has it.)
+     */
+    default CompletableFuture<ProbeResult> ready(Duration deadline) {
+        return ServingProbes.ready(this, deadline);
+    }
+
+    /**
+     * Kubernetes' liveness: the process is alive and its store not wedged, i.e. a serializable (local) read succeeds
+     * within {@code deadline}. It does not depend on quorum: restarting a member that lost quorum would not help.
+     */
+    default CompletableFuture<ProbeResult> live(Duration deadline) {
+        return ServingProbes.live(this, deadline);
     }
 
     /** Active alarms. */

@@ -33,12 +33,21 @@ final class ProposalBatcher {
     }
 
     private final Function<byte[], CompletableFuture<RaftClientReply>> log;
+    private final java.util.function.IntConsumer entrySizes;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private int inFlight;
 
     /** @param log sends one entry to the log (through the leader) and completes with its reply */
     ProposalBatcher(Function<byte[], CompletableFuture<RaftClientReply>> log) {
+        this(log, size -> {
+        });
+    }
+
+    /** @param entrySizes hears how many proposals each entry sent carries (the write batch size) */
+    ProposalBatcher(Function<byte[], CompletableFuture<RaftClientReply>> log,
+            java.util.function.IntConsumer entrySizes) {
         this.log = log;
+        this.entrySizes = entrySizes;
     }
 
     /**
@@ -88,6 +97,7 @@ final class ProposalBatcher {
         if (entry == null) {
             return;
         }
+        entrySizes.accept(entry.size());
         CompletableFuture<RaftClientReply> sent;
         try {
             sent = log.apply(entry.size() == 1 ? entry.get(0).proposal()

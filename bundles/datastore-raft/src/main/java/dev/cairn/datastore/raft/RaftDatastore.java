@@ -15,6 +15,8 @@ import dev.cairn.datastore.api.PutResult;
 import dev.cairn.datastore.api.RangeRequest;
 import dev.cairn.datastore.api.RangeResult;
 import dev.cairn.datastore.api.StoreError;
+import dev.cairn.datastore.api.RaftMetrics;
+import dev.cairn.datastore.api.StoreMetrics;
 import dev.cairn.datastore.api.StoreStatus;
 import dev.cairn.datastore.api.TxnRequest;
 import dev.cairn.datastore.api.TxnResult;
@@ -24,6 +26,8 @@ import dev.cairn.datastore.api.WatchListener;
 import dev.cairn.datastore.api.WatchRequest;
 import dev.cairn.datastore.raft.Command.Proposal;
 import dev.cairn.datastore.spi.BackendSettings;
+import dev.cairn.datastore.sqlite.FsyncLatency;
+import dev.cairn.datastore.sqlite.HistogramRecorder;
 import dev.cairn.datastore.sqlite.ReplicaStore;
 import dev.cairn.datastore.sqlite.ReplicaStore.MemberRecord;
 import java.io.IOException;
@@ -49,9 +53,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleConsumer;
 import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -109,7 +115,16 @@ public final class RaftDatastore implements Datastore {
         return t;
     });
     private volatile RaftNode node;
-    private final ProposalBatcher proposals = new ProposalBatcher(this::writeToLog);
+    /** Requests per log entry this server proposes (its group commit). */
+    private final HistogramRecorder entrySizes = new HistogramRecorder(HistogramRecorder.BATCH_SIZES);
+    private final ProposalBatcher proposals = new ProposalBatcher(this::writeToLog, entrySizes::observe);
+    private final AtomicLong leaderChanges = new AtomicLong();
+    private final AtomicLong proposalsPending = new AtomicLong();
+    private final AtomicLong proposalsFailed = new AtomicLong();
+    private volatile RaftPeerId lastLeader;
+    /** The Raft log's fsyncs: the start-up probe of its disk and every log flush since. */
+    private volatile FsyncLatency logFsyncs;
+    private volatile DoubleConsumer flushListener;
     private volatile RaftMembership membership;
     private volatile boolean closed;
 
@@ -120,6 +135,7 @@ public final class RaftDatastore implements Datastore {
         this.session = new SecureRandom().nextLong() | 1;
         Hooks hooks = new Hooks();
         this.machine = new ReplicaStateMachine(settings.storeFile(), settings.quotaBytes(), hooks, hooks);
+        machine.delayLogFsyncs(settings.fsyncDelay());
     }
 
     /** Opens this server's member of the Raft group in {@code dbDir/etcd} (see {@link RaftSettings#from}). */
@@ -140,8 +156,10 @@ public final class RaftDatastore implements Datastore {
         prepareDirectory(settings);
         RaftDatastore store = new RaftDatastore(settings);
         try {
+            store.measureLogFsyncs();
             store.node = RaftNode.start(settings, store.machine, alone);
         } catch (Exception | Error e) {
+            store.stopMeasuringLogFsyncs();
             store.membershipThread.shutdownNow();
             store.machine.close();
             throw e;
@@ -156,6 +174,34 @@ public final class RaftDatastore implements Datastore {
         LOG.info("raft datastore opened name={} memberId={} revision={} tookMs={}", settings.name(),
                 Long.toHexString(store.memberId), store.currentRevision(), (System.nanoTime() - start) / 1_000_000);
         return store;
+    }
+
+    /** Probes the log's disk and has every log flush measured (before the server starts: see LogFlushTimes). */
+    private void measureLogFsyncs() throws Exception {
+        FsyncLatency latency = FsyncLatency.probe(settings.dir(), settings.fsyncDelay(),
+                settings.toleratedFsyncMs(), settings.slowDiskAdvice());
+        if (!settings.fsyncDelay().isZero()) {
+            LOG.warn("failpoint enabled name=fsyncDelay delayMs={} dir={} effect=\"every Raft log fsync waits\"",
+                    settings.fsyncDelay().toMillis(), settings.raftDir());
+        }
+        DoubleConsumer listener = latency::observe;
+        Tccl.call(() -> {
+            LogFlushTimes.listen(logMember(), listener);
+            return null;
+        });
+        logFsyncs = latency;
+        flushListener = listener;
+    }
+
+    private void stopMeasuringLogFsyncs() {
+        DoubleConsumer listener = flushListener;
+        if (listener != null) {
+            LogFlushTimes.stop(logMember(), listener);
+        }
+    }
+
+    private RaftGroupMemberId logMember() {
+        return RaftGroupMemberId.valueOf(MemberIds.peerId(memberId), RaftNode.GROUP_ID);
     }
 
     private static void prepareDirectory(RaftSettings s) throws IOException {
@@ -365,7 +411,15 @@ public final class RaftDatastore implements Datastore {
      * by the request timeout, after which the reply is returned anyway).
      */
     private <T> CompletableFuture<T> propose(Command command, Function<byte[], T> decode) {
-        return whenLeaderKnown(n -> proposeVia(command, decode));
+        AtomicBoolean proposed = new AtomicBoolean();
+        return whenLeaderKnown(n -> {
+            proposed.set(true);
+            return proposeVia(command, decode);
+        }).whenComplete((v, failure) -> {
+            if (failure != null && !proposed.get()) {
+                proposalsFailed.incrementAndGet(); // no leader showed up in time: never reached the log
+            }
+        });
     }
 
     private <T> CompletableFuture<T> proposeVia(Command command, Function<byte[], T> decode) {
@@ -373,8 +427,11 @@ public final class RaftDatastore implements Datastore {
         CompletableFuture<T> result = new CompletableFuture<>();
         pending.add(result);
         result.whenComplete((v, f) -> pending.remove(result));
+        proposalsPending.incrementAndGet();
         proposals.submit(proposal, ProposalBatcher.batchable(command)).whenComplete((answer, failure) -> {
+            proposalsPending.decrementAndGet();
             if (failure != null) {
+                proposalsFailed.incrementAndGet();
                 result.completeExceptionally(failure);
                 return;
             }
@@ -586,6 +643,52 @@ public final class RaftDatastore implements Datastore {
                 info.getCurrentTerm(), committed, applied, learner, members);
     }
 
+    /**
+     * The Raft log's fsyncs (its flushes) and the entries this server proposed, the Raft figures (with the
+     * followers' lag when this member leads), and the local store's commits, watches and leases.
+     */
+    @Override
+    public StoreMetrics metrics() {
+        checkOpen();
+        StoreMetrics local = store().metrics();
+        RaftServer.Division d = node.division();
+        DivisionInfo info = d.getInfo();
+        long committed = d.getRaftLog().getLastCommittedIndex();
+        RaftMetrics raft = new RaftMetrics(info.getCurrentTerm(), Math.max(0, committed),
+                Math.max(0, info.getLastAppliedIndex()), leaderChanges.get(), proposalsPending.get(),
+                proposalsFailed.get(), info.isLeader() ? followerLag(d, info) : Map.of());
+        FsyncLatency fsyncs = logFsyncs;
+        return new StoreMetrics(fsyncs == null ? null : fsyncs.histogram(), local.backendCommit(),
+                entrySizes.snapshot(), fsyncs == null ? null : fsyncs.check(), raft, local.watchers(),
+                local.pendingEvents(), local.leases());
+    }
+
+    /**
+     * Entries each follower and learner is behind this leader's last one, by member name. Ratis lists the followers
+     * and their match indices in the same order (both come from its log appenders); a membership change between the
+     * two reads makes them differ in length, and then nothing is reported this time.
+     */
+    private Map<String, Long> followerLag(RaftServer.Division d, DivisionInfo info) {
+        long last = d.getRaftLog().getLastEntryTermIndex() == null ? 0
+                : d.getRaftLog().getLastEntryTermIndex().getIndex();
+        var followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+        long[] matched = info.getFollowerMatchIndices();
+        if (followers.size() != matched.length) {
+            return Map.of();
+        }
+        Map<Long, String> names = new HashMap<>();
+        for (ReplicaStore.MemberRecord r : store().members()) {
+            names.put(r.id(), r.name());
+        }
+        Map<String, Long> lag = new HashMap<>();
+        for (int i = 0; i < matched.length; i++) {
+            long id = MemberIds.of(RaftPeerId.valueOf(followers.get(i).getId().getId()));
+            String name = names.getOrDefault(id, "");
+            lag.put(name.isEmpty() ? Long.toHexString(id) : name, Math.max(0, last - matched[i]));
+        }
+        return lag;
+    }
+
     @Override
     public List<Alarm> alarms() {
         checkOpen();
@@ -624,6 +727,7 @@ public final class RaftDatastore implements Datastore {
         if (n != null) {
             n.close();
         }
+        stopMeasuringLogFsyncs();
         synchronized (leaderSignal) {
             leaderSignal.notifyAll();
         }
@@ -712,6 +816,12 @@ public final class RaftDatastore implements Datastore {
         @Override
         public void leaderChanged(RaftPeerId leader) {
             LOG.info("raft leader changed member={} leader={}", settings.name(), leader);
+            if (leader != null && !leader.equals(lastLeader)) {
+                leaderChanges.incrementAndGet();
+            }
+            if (leader != null) {
+                lastLeader = leader;
+            }
             signalLeader();
             if (leader != null) {
                 CompletableFuture.runAsync(RaftDatastore.this::publishMember);

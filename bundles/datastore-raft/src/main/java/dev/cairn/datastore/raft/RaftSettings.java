@@ -36,11 +36,12 @@ import java.util.Map;
  * @param segmentBytes    Raft log segment size; the log is purged a whole segment at a time
  * @param requestTimeout  how long a write or read may wait for a leader before failing (NO_LEADER/TIMEOUT)
  * @param tls             peer mutual TLS files, or null for plaintext peer traffic
+ * @param fsyncDelay      fault injection (the fsyncDelay failpoint): added to every Raft log fsync; zero normally
  */
 record RaftSettings(Path dir, String name, long memberId, String bindHost, int peerPort, List<String> peerUrls,
         List<String> clientUrls, long quotaBytes, boolean join, boolean reset, Duration electionMin,
         Duration electionMax, Duration heartbeat, long snapshotEvery, int snapshotsKept, long segmentBytes,
-        Duration requestTimeout, PeerTls tls) {
+        Duration requestTimeout, PeerTls tls, Duration fsyncDelay) {
 
     /** PEM files for peer traffic: this server's certificate chain and PKCS#8 key, and the peer CA. */
     record PeerTls(Path ca, Path cert, Path key) {
@@ -83,6 +84,25 @@ record RaftSettings(Path dir, String name, long memberId, String bindHost, int p
         return dir.resolve("raft");
     }
 
+    /**
+     * The Raft log fsync 99th percentile this member tolerates: a quarter of the minimum election timeout, i.e. half
+     * of Ratis's heartbeat interval (it heartbeats every electionMin / 2). A follower acknowledges appended entries
+     * only after fsyncing them, and the leader's lease (which answers linearizable reads without a round trip) and
+     * its view of who is alive rest on those acknowledgements; a p99 above half a heartbeat interval means the
+     * slowest one in a hundred eats most of the margin between heartbeats, and a few in a row come near the
+     * election timeout, after which followers campaign and writes stall for an election. 100 ms at the default.
+     */
+    double toleratedFsyncMs() {
+        return electionMin.toMillis() / 4.0;
+    }
+
+    /** What to do about a disk too slow for the Raft timing, with this member's figures. */
+    String slowDiskAdvice() {
+        return "move the data dir (--data-dir) to a faster local disk (an SSD, not network storage), or raise"
+                + " --etcd-election-timeout (now " + electionMin.toMillis() + " ms; the leader heartbeats every half"
+                + " of it, --etcd-heartbeat-interval follows it) on every server of the cluster";
+    }
+
     Path storeFile() {
         return dir.resolve("state.db");
     }
@@ -90,13 +110,14 @@ record RaftSettings(Path dir, String name, long memberId, String bindHost, int p
     RaftSettings withTls(PeerTls peerTls) {
         return new RaftSettings(dir, name, memberId, bindHost, peerPort, peerUrls, clientUrls, quotaBytes, join, reset,
                 electionMin, electionMax, heartbeat, snapshotEvery, snapshotsKept, segmentBytes, requestTimeout,
-                peerTls);
+                peerTls, fsyncDelay);
     }
 
     /** The same settings for a normal start (after a cluster reset). */
     RaftSettings withoutReset() {
         return new RaftSettings(dir, name, memberId, bindHost, peerPort, peerUrls, clientUrls, quotaBytes, false, false,
-                electionMin, electionMax, heartbeat, snapshotEvery, snapshotsKept, segmentBytes, requestTimeout, tls);
+                electionMin, electionMax, heartbeat, snapshotEvery, snapshotsKept, segmentBytes, requestTimeout, tls,
+                fsyncDelay);
     }
 
     /**
@@ -126,7 +147,7 @@ record RaftSettings(Path dir, String name, long memberId, String bindHost, int p
                 Duration.ofMillis(2 * election), Duration.ofMillis(heartbeat),
                 Long.parseLong(o.getOrDefault(SNAPSHOT_EVERY, "10000")), 2,
                 Long.parseLong(o.getOrDefault(SEGMENT_BYTES, String.valueOf(8L * 1024 * 1024))),
-                Duration.ofMillis(Long.parseLong(o.getOrDefault(REQUEST_TIMEOUT, "5000"))), null);
+                Duration.ofMillis(Long.parseLong(o.getOrDefault(REQUEST_TIMEOUT, "5000"))), null, s.fsyncDelay());
     }
 
     private static long positive(Map<String, String> o, String key, long fallback) {

@@ -25,6 +25,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
@@ -74,6 +75,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
     private final ApplyPipeline pipeline = new ApplyPipeline();
     private volatile ReplicaStore store;
     private volatile RaftPeerId self;
+    private volatile StateMachine.DataApi logFlush = StateMachine.DataApi.DEFAULT;
 
     ReplicaStateMachine(Path storeFile, long quotaBytes, ReplicaStore.Events events, Listener listener) {
         this.storeFile = storeFile;
@@ -97,6 +99,17 @@ final class ReplicaStateMachine extends BaseStateMachine {
 
     AppliedIndex appliedIndex() {
         return applied;
+    }
+
+    /** The fsyncDelay failpoint on the Raft log ({@link LogFlushDelay}); set before the server starts. */
+    void delayLogFsyncs(java.time.Duration delay) {
+        logFlush = LogFlushDelay.of(delay);
+    }
+
+    /** Only {@code flush} matters: this state machine keeps no data outside the log entries. */
+    @Override
+    public StateMachine.DataApi data() {
+        return logFlush;
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 /**
- * A Raft cluster in this JVM: member i listens on 127.0.0.(11+i) with its own peer port and data dir. Member 0
+ * A Raft cluster in this JVM: member i listens on 127.0.0.(11+i) (or from another first address) with its own peer
+ * port and data dir. Member 0
  * founds the group; the others are added by peer URL (MemberAdd) and start empty (joining), as the join flow does;
  * the leader adds them as learners and promotes them.
  */
@@ -28,13 +29,25 @@ final class TestCluster implements AutoCloseable {
     /** Peer TLS of member i, or null for plaintext. */
     private final IntFunction<RaftSettings.PeerTls> tls;
     private final long quotaBytes;
+    /** The last byte of member 0's loopback address. */
+    private final int firstHost;
+    /** The fsyncDelay failpoint of every member, or null. */
+    private final Duration fsyncDelay;
 
     private TestCluster(Path root, Map<String, String> options, IntFunction<RaftSettings.PeerTls> tls,
-            long quotaBytes) {
+            long quotaBytes, int firstHost, Duration fsyncDelay) {
         this.root = root;
         this.options = options;
         this.tls = tls;
         this.quotaBytes = quotaBytes;
+        this.firstHost = firstHost;
+        this.fsyncDelay = fsyncDelay;
+    }
+
+    /** A cluster whose member i listens on 127.0.0.(firstHost+i), each with the fsync delay (null: none). */
+    static TestCluster startOn(int firstHost, Duration fsyncDelay, Path root, int size, Map<String, String> extra)
+            throws Exception {
+        return start(root, size, extra, i -> null, 0, firstHost, fsyncDelay);
     }
 
     static TestCluster start(Path root, int size, Map<String, String> extra) throws Exception {
@@ -48,12 +61,18 @@ final class TestCluster implements AutoCloseable {
 
     static TestCluster start(Path root, int size, Map<String, String> extra, IntFunction<RaftSettings.PeerTls> tls,
             long quotaBytes) throws Exception {
+        return start(root, size, extra, tls, quotaBytes, 11, null);
+    }
+
+    private static TestCluster start(Path root, int size, Map<String, String> extra,
+            IntFunction<RaftSettings.PeerTls> tls, long quotaBytes, int firstHost, Duration fsyncDelay)
+            throws Exception {
         Map<String, String> options = new HashMap<>(Map.of(RaftSettings.ELECTION_TIMEOUT, "500",
                 RaftSettings.REQUEST_TIMEOUT, "5000"));
         options.putAll(extra);
-        TestCluster c = new TestCluster(root, options, tls, quotaBytes);
+        TestCluster c = new TestCluster(root, options, tls, quotaBytes, firstHost, fsyncDelay);
         try {
-            c.ports.add(freePort(host(0)));
+            c.ports.add(freePort(c.hostOf(0)));
             c.members.add(c.open(0, false));
             if (!c.members.get(0).awaitLeader(WAIT)) {
                 throw new AssertionError("the founding member elected no leader");
@@ -84,7 +103,7 @@ final class TestCluster implements AutoCloseable {
     /** A port and slot for member {@code size()}; returns its index. */
     int reserve() {
         int i = members.size();
-        ports.add(freePort(host(i)));
+        ports.add(freePort(hostOf(i)));
         members.add(null);
         return i;
     }
@@ -97,7 +116,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     String peerUrl(int i) {
-        return peerUrl(i, ports.get(i));
+        return "https://" + hostOf(i) + ":" + ports.get(i);
     }
 
     /**
@@ -120,12 +139,8 @@ final class TestCluster implements AutoCloseable {
         return "127.0.0." + (11 + i);
     }
 
-    static String peerUrl(int i, int port) {
-        return "https://" + host(i) + ":" + port;
-    }
-
-    static String clientUrl(int i) {
-        return "https://" + host(i) + ":2379";
+    String hostOf(int i) {
+        return "127.0.0." + (firstHost + i);
     }
 
     /** Opens member i's data dir (again); {@code join}: start without a configuration. */
@@ -137,8 +152,8 @@ final class TestCluster implements AutoCloseable {
     RaftSettings settings(int i, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>(options);
         o.putAll(extra);
-        BackendSettings s = new BackendSettings(root.resolve("m" + i), "", "m" + i, List.of(clientUrl(i)),
-                List.of(peerUrl(i, ports.get(i))), quotaBytes, null, o);
+        BackendSettings s = new BackendSettings(root.resolve("m" + i), "", "m" + i,
+                List.of("https://" + hostOf(i) + ":2379"), List.of(peerUrl(i)), quotaBytes, fsyncDelay, o);
         RaftSettings raft = RaftSettings.from(s);
         RaftSettings.PeerTls peerTls = tls.apply(i);
         return peerTls == null ? raft : raft.withTls(peerTls);

@@ -11,6 +11,7 @@ import dev.cairn.datastore.api.PutResult;
 import dev.cairn.datastore.api.RangeRequest;
 import dev.cairn.datastore.api.RangeResult;
 import dev.cairn.datastore.api.StoreError;
+import dev.cairn.datastore.api.StoreMetrics;
 import dev.cairn.datastore.api.StoreStatus;
 import dev.cairn.datastore.api.TxnRequest;
 import dev.cairn.datastore.api.TxnResult;
@@ -220,6 +221,11 @@ public final class ReplicaStore implements AutoCloseable {
 
     public StoreStatus status() {
         return store.status();
+    }
+
+    /** The store's commits, watches and leases (the Raft layer adds its log's figures). */
+    public StoreMetrics metrics() {
+        return store.metrics();
     }
 
     public List<Alarm> alarms(long memberId) {

@@ -14,6 +14,7 @@ import dev.cairn.datastore.api.PutResult;
 import dev.cairn.datastore.api.RangeRequest;
 import dev.cairn.datastore.api.RangeResult;
 import dev.cairn.datastore.api.StoreError;
+import dev.cairn.datastore.api.StoreMetrics;
 import dev.cairn.datastore.api.StoreStatus;
 import dev.cairn.datastore.api.TxnRequest;
 import dev.cairn.datastore.api.TxnResult;
@@ -50,6 +51,15 @@ public final class SqliteDatastore implements Datastore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatastore.class);
     public static final String TYPE = "sqlite";
     private static final long EXPIRY_CHECK_MILLIS = 250;
+    /**
+     * The fsync 99th percentile a single server tolerates. There is no Raft timing to break: every write waits for
+     * one fsync (shared by the writes of its group commit), so the disk's latency is the writes' latency. etcd's
+     * guidance is a p99 under 10 ms and it logs "slow fdatasync" at 1 s; at 100 ms writes are slow enough for
+     * Kubernetes clients to notice (a controller's update round trips stack up), which is worth a warning.
+     */
+    static final double TOLERATED_FSYNC_MS = 100;
+    private static final String SLOW_DISK_ADVICE = "move the data dir (--data-dir) to a faster local disk (an SSD,"
+            + " not network storage) or stop what else writes to that disk";
 
     final DatabaseFile file;
     private final BackendSettings settings;
@@ -65,6 +75,10 @@ public final class SqliteDatastore implements Datastore {
     final Compactor compactor;
     final WriteBatcher writer;
     final Maintenance maintenance;
+    /** The durable log's fsyncs (the WAL commits); null for a Raft replica, whose durable log is the Raft log. */
+    private final FsyncLatency fsyncs;
+    private final HistogramRecorder commitSeconds = new HistogramRecorder(HistogramRecorder.FSYNC_SECONDS);
+    private final HistogramRecorder batchSizes = new HistogramRecorder(HistogramRecorder.BATCH_SIZES);
     /** Non-null for a Raft replica's store: who hears about expired leases and an exceeded quota. */
     private final ReplicaStore.Events replica;
     /** A replica reports expired leases only while its member leads (the leader owns the lease deadlines). */
@@ -77,8 +91,9 @@ public final class SqliteDatastore implements Datastore {
     private volatile boolean closed;
 
     private SqliteDatastore(DatabaseFile file, BackendSettings settings, Statements writerDb, Meta meta,
-            ReplicaStore.Events replica) throws SQLException {
+            ReplicaStore.Events replica, FsyncLatency fsyncs) throws SQLException {
         this.file = file;
+        this.fsyncs = fsyncs;
         this.replica = replica;
         this.settings = settings;
         this.writerDb = writerDb;
@@ -103,7 +118,7 @@ public final class SqliteDatastore implements Datastore {
         compactor.load(meta);
         this.completer = Executors.newSingleThreadExecutor(daemon("cairn-sqlite-completer"));
         this.writer = new WriteBatcher(writerDb, state, path, settings.fsyncDelay(), completer, hub,
-                this::checkQuota, this::reload, replica != null);
+                this::checkQuota, this::reload, replica != null, this::committed);
         this.maintenanceExecutor = Executors.newSingleThreadExecutor(daemon("cairn-sqlite-maintenance"));
         this.maintenance = new Maintenance(file, writer, readers, maintenanceExecutor);
         this.expiry = Executors.newSingleThreadScheduledExecutor(daemon("cairn-lease-expiry"));
@@ -145,8 +160,12 @@ public final class SqliteDatastore implements Datastore {
                 Schema.migrate(db, version);
             }
             keys = db.queryLong("SELECT COUNT(*) FROM latest");
+            // a single server's WAL commits are its durable log: probe their disk; a replica's is the Raft log's
+            FsyncLatency fsyncs = replica != null ? null
+                    : FsyncLatency.probe(file.directory(), settings.fsyncDelay(), TOLERATED_FSYNC_MS,
+                            SLOW_DISK_ADVICE);
             // the constructor's SQL runs before it starts any thread, so a failure here leaks none
-            store = new SqliteDatastore(file, settings, db, Meta.read(db), replica);
+            store = new SqliteDatastore(file, settings, db, Meta.read(db), replica, fsyncs);
         } catch (SQLException | RuntimeException e) {
             db.close();
             throw new IllegalStateException("cannot open the SQLite datastore " + file.path() + ": "
@@ -305,6 +324,28 @@ public final class SqliteDatastore implements Datastore {
             return new StoreStatus(r.revision, r.compactRevision, pages * pageSize,
                     Math.max(1, pages - free) * pageSize, quota.quotaBytes());
         });
+    }
+
+    private void committed(int requests, long nanos) {
+        double seconds = nanos / 1e9;
+        commitSeconds.observe(seconds);
+        if (fsyncs != null) {
+            // synchronous=FULL: the commit is the WAL's fsync
+            fsyncs.observe(seconds);
+            batchSizes.observe(requests);
+        }
+    }
+
+    /**
+     * The write path (a single server's commits are its WAL fsyncs, and each commit is one group-commit batch), the
+     * disk check, watches and leases. A Raft replica's store reports only its commits, watches and leases; the Raft
+     * layer adds the rest.
+     */
+    @Override
+    public StoreMetrics metrics() {
+        return new StoreMetrics(fsyncs == null ? null : fsyncs.histogram(), commitSeconds.snapshot(),
+                fsyncs == null ? null : batchSizes.snapshot(), fsyncs == null ? null : fsyncs.check(), null,
+                hub.watchCount(), hub.pendingEvents(), leases.size());
     }
 
     @Override

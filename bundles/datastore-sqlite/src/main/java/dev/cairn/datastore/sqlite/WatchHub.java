@@ -84,6 +84,28 @@ final class WatchHub implements AutoCloseable {
         return w;
     }
 
+    /** Open watches. */
+    int watchCount() {
+        return watches;
+    }
+
+    /**
+     * Events handed to watches and not yet taken by their listeners (watch lag); what an unsynced watch has still to
+     * replay from the log is not counted.
+     */
+    long pendingEvents() {
+        long n = 0;
+        synchronized (lock) {
+            for (HubWatch w : synced) {
+                n += w.pendingEvents();
+            }
+            for (HubWatch w : unsynced) {
+                n += w.pendingEvents();
+            }
+        }
+        return n;
+    }
+
     /** True when the writer must record events (some watch is open). */
     boolean wantsEvents() {
         return watches > 0;

@@ -32,6 +32,15 @@ final class WriteBatcher {
     private static final int MAX_BATCH = 1024;
     private static final WriteTask<Void> STOP = WriteTask.exclusive(db -> null);
 
+    /** Hears about every commit that wrote something: how many requests it carried and how long it took. */
+    interface Commits {
+        Commits NONE = (requests, nanos) -> {
+        };
+
+        /** {@code nanos}: from just before the commit to its return, the fsync included (when there is one). */
+        void committed(int requests, long nanos);
+    }
+
     private final Statements db;
     private final StoreState state;
     private final String file;
@@ -42,6 +51,7 @@ final class WriteBatcher {
     private final Runnable afterCommit;
     private final Runnable reload;
     private final Thread thread;
+    private final Commits observer;
     private final AtomicLong commits = new AtomicLong();
     private final boolean replica;
     private volatile boolean closing;
@@ -55,8 +65,9 @@ final class WriteBatcher {
      *                    commit stops the writer instead of reloading
      */
     WriteBatcher(Statements db, StoreState state, String file, Duration fsyncDelay, ExecutorService completer,
-            WatchHub hub, Runnable afterCommit, Runnable reload, boolean replica) {
+            WatchHub hub, Runnable afterCommit, Runnable reload, boolean replica, Commits observer) {
         this.replica = replica;
+        this.observer = observer;
         this.db = db;
         this.state = state;
         this.file = file;
@@ -198,12 +209,16 @@ final class WriteBatcher {
             if (lastApplying != null) {
                 Meta.writeRaftPosition(db, lastApplying.raftTerm, lastApplying.raftIndex);
             }
+            long commitStart = System.nanoTime();
             if (changed || durable) {
                 delayFsync();
             }
             db.exec("COMMIT");
             if (changed) {
                 commits.incrementAndGet();
+            }
+            if (changed || durable) {
+                observe(batch.size(), System.nanoTime() - commitStart);
             }
         } catch (SQLException | RuntimeException | Error e) {
             // nothing of the batch is committed; an Error too must not leave futures hanging or kill the thread
@@ -233,6 +248,14 @@ final class WriteBatcher {
             runQuietly(afterCommit);
         }
         completer.execute(() -> batch.forEach(WriteTask::complete));
+    }
+
+    private void observe(int requests, long nanos) {
+        try {
+            observer.committed(requests, nanos);
+        } catch (RuntimeException e) {
+            LOG.warn("commit observer failed cause=\"{}\"", e.toString());
+        }
     }
 
     private void runExclusive(WriteTask<?> task) {

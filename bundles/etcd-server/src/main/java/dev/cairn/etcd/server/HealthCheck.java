@@ -4,7 +4,10 @@ import dev.cairn.datastore.api.Alarm;
 import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.api.KeyRange;
 import dev.cairn.datastore.api.RangeRequest;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
+import dev.cairn.datastore.api.ProbeResult;
 import dev.cairn.datastore.api.StoreError;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * etcd's {@code /health} check ({@code etcdhttp/metrics.go checkHealth}): no active alarm, a leader, and a read of
- * the key "health" that succeeds in time. The reasons are etcd's texts.
+ * the key "health" that succeeds in time. The reasons are etcd's texts. And the Kubernetes probes: {@link #ready()}
+ * and {@link #live()} ({@link Datastore#ready}, {@link Datastore#live}).
  */
 final class HealthCheck {
     /** etcd's default request timeout. */
@@ -26,6 +30,17 @@ final class HealthCheck {
                     + "\"}";
         }
     }
+
+    /**
+     * How long a readiness probe waits for its linearizable read: under Kubernetes' default probe timeout (1 s), so
+     * that the probe gets the answer with its reason rather than a timeout of its own.
+     */
+    static final Duration READY_DEADLINE = Duration.ofMillis(800);
+    /**
+     * How long a liveness probe waits for its local read. Wedged means much longer than a busy moment, and a failed
+     * liveness probe restarts the server, so this is etcd's request timeout rather than the readiness deadline.
+     */
+    static final Duration LIVE_DEADLINE = Duration.ofSeconds(READ_TIMEOUT_SECONDS);
 
     private final Datastore datastore;
 
@@ -50,7 +65,26 @@ final class HealthCheck {
         return read(serializable);
     }
 
-    /** Only the read: {@code /livez} (serializable) and part of {@code /readyz}. */
+    /** {@code /readyz}: a leader is known and a linearizable read succeeds within {@link #READY_DEADLINE}. */
+    CompletableFuture<Result> ready() {
+        return probe(() -> datastore.ready(READY_DEADLINE));
+    }
+
+    /** {@code /livez}: the local store answers a serializable read; quorum does not matter. */
+    CompletableFuture<Result> live() {
+        return probe(() -> datastore.live(LIVE_DEADLINE));
+    }
+
+    private static CompletableFuture<Result> probe(Supplier<CompletableFuture<ProbeResult>> check) {
+        try {
+            return check.get().thenApply(p -> new Result(p.ok(), p.reason()))
+                    .exceptionally(e -> new Result(false, String.valueOf(e.getMessage())));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(new Result(false, String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** Only the read, part of {@code /health}. */
     CompletableFuture<Result> read(boolean serializable) {
         CompletableFuture<Result> result;
         try {

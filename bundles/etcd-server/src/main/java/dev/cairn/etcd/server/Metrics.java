@@ -2,6 +2,10 @@ package dev.cairn.etcd.server;
 
 import dev.cairn.datastore.api.ClusterState;
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.DiskCheck;
+import dev.cairn.datastore.api.Histogram;
+import dev.cairn.datastore.api.RaftMetrics;
+import dev.cairn.datastore.api.StoreMetrics;
 import dev.cairn.datastore.api.StoreStatus;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
@@ -24,7 +28,8 @@ import java.util.concurrent.atomic.DoubleAdder;
 /**
  * The Prometheus metrics etcd's tools read, in the text exposition format: go-grpc-prometheus's per-method request
  * counters and latency histogram (as etcd exports them), the server and MVCC gauges etcd dashboards use, and
- * {@code process_resident_memory_bytes} ({@code etcdctl check datascale} reads it).
+ * {@code process_resident_memory_bytes} ({@code etcdctl check datascale} reads it). A figure that means what an
+ * etcd metric means has etcd's name, type and buckets, so existing dashboards work; the others are {@code cairn_}.
  */
 final class Metrics implements ServerInterceptor {
     /** go-grpc-prometheus's default buckets, in seconds. */
@@ -86,12 +91,93 @@ final class Metrics implements ServerInterceptor {
         gauge(out, "etcd_debugging_mvcc_current_revision", "The current revision of store.", status.revision());
         gauge(out, "etcd_debugging_mvcc_compact_revision", "The revision of the last compaction in store.",
                 status.compactRevision());
+        storeMetrics(out, cluster);
         long rss = residentMemoryBytes();
         if (rss >= 0) {
             gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", rss);
         }
         grpcMetrics(out);
         return out.toString();
+    }
+
+    /** The write path, the disk, Raft, watches and leases, from the backend ({@link Datastore#metrics()}). */
+    private void storeMetrics(StringBuilder out, ClusterState cluster) {
+        StoreMetrics m;
+        try {
+            m = datastore.metrics();
+        } catch (RuntimeException e) {
+            return; // the store is closing: the next scrape has it again
+        }
+        histogram(out, "etcd_disk_wal_fsync_duration_seconds", "The latency distributions of fsync called by WAL.",
+                m.walFsync());
+        histogram(out, "etcd_disk_backend_commit_duration_seconds",
+                "The latency distributions of commit called by backend.", m.backendCommit());
+        histogram(out, "cairn_write_batch_size", "Requests carried by one durable write (group commit): per SQLite"
+                + " commit on a single server, per Raft log entry this server proposed on a Raft member.",
+                m.writeBatch());
+        DiskCheck disk = m.disk();
+        if (!disk.dir().isEmpty()) {
+            String dir = "dir=\"" + label(disk.dir()) + "\"";
+            gauge(out, "cairn_disk_fsync_probe_p99_seconds", "99th percentile of the start-up fsync probe of the"
+                    + " data dir.", dir, disk.probeP99Ms() / 1000);
+            gauge(out, "cairn_disk_fsync_recent_p99_seconds", "99th percentile of the durable log's recent fsyncs"
+                    + " (its last 256); -1 before there were enough.", dir,
+                    disk.recentP99Ms() < 0 ? -1 : disk.recentP99Ms() / 1000);
+            gauge(out, "cairn_disk_fsync_tolerated_p99_seconds", "The fsync 99th percentile above which the disk is"
+                    + " too slow for this datastore's timing.", dir, disk.toleratedMs() / 1000);
+            gauge(out, "cairn_disk_slow", "1 while the data dir's fsync 99th percentile is above the tolerated one"
+                    + " (a warning is logged with what to do), 0 otherwise.", dir, disk.slow() ? 1 : 0);
+        }
+        RaftMetrics raft = m.raft();
+        // etcd exports the commit and applied indices under these names, as gauges
+        gauge(out, "etcd_server_proposals_committed_total", "The total number of consensus proposals committed.",
+                raft == null ? cluster.raftIndex() : raft.commitIndex());
+        gauge(out, "etcd_server_proposals_applied_total", "The total number of consensus proposals applied.",
+                raft == null ? cluster.appliedIndex() : raft.appliedIndex());
+        gauge(out, "etcd_server_proposals_pending", "The current number of pending proposals to commit.",
+                raft == null ? 0 : raft.proposalsPending());
+        counter(out, "etcd_server_proposals_failed_total", "The total number of failed proposals seen.",
+                raft == null ? 0 : raft.proposalsFailed());
+        if (raft != null) {
+            counter(out, "etcd_server_leader_changes_seen_total", "The number of leader changes seen.",
+                    raft.leaderChanges());
+            gauge(out, "cairn_raft_term", "The current Raft term of this member.", raft.term());
+            out.append("# HELP cairn_raft_follower_lag_entries Log entries a member is behind the leader (reported"
+                    + " by the leader only).\n# TYPE cairn_raft_follower_lag_entries gauge\n");
+            for (Map.Entry<String, Long> e : new TreeMap<>(raft.followerLag()).entrySet()) {
+                out.append("cairn_raft_follower_lag_entries{member=\"").append(label(e.getKey())).append("\"} ")
+                        .append(e.getValue()).append('\n');
+            }
+        }
+        // the age of the latest snapshot belongs here once snapshots report it (cairn_snapshot_...)
+        gauge(out, "etcd_debugging_mvcc_watcher_total", "Total number of watchers.", m.watchers());
+        gauge(out, "etcd_mvcc_watcher_total", "Total number of watchers.", m.watchers());
+        gauge(out, "etcd_debugging_mvcc_pending_events_total", "Total number of pending events to be sent.",
+                m.pendingEvents());
+        gauge(out, "cairn_lease_active", "Leases alive now.", m.leases());
+    }
+
+    /** A Prometheus histogram: cumulative buckets, +Inf, sum and count. */
+    private static void histogram(StringBuilder out, String name, String help, Histogram h) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" histogram\n");
+        double[] bounds = h.bounds();
+        long[] counts = h.counts();
+        long cumulative = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            cumulative += counts[i];
+            out.append(name).append("_bucket{le=\"").append(number(bounds[i])).append("\"} ").append(cumulative)
+                    .append('\n');
+        }
+        cumulative += counts[bounds.length];
+        out.append(name).append("_bucket{le=\"+Inf\"} ").append(cumulative).append('\n')
+                .append(name).append("_sum ").append(h.sum()).append('\n')
+                .append(name).append("_count ").append(cumulative).append('\n');
+    }
+
+    /** A label value with the exposition format's escapes. */
+    private static String label(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private void grpcMetrics(StringBuilder out) {
@@ -159,6 +245,18 @@ final class Metrics implements ServerInterceptor {
     private static void gauge(StringBuilder out, String name, String help, long value) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n')
                 .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, String labels, double value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append('{').append(labels).append("} ").append(number(value)).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n")
                 .append(name).append(' ').append(value).append('\n');
     }
 

@@ -29,6 +29,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The plain-HTTP port etcd serves with {@code --listen-metrics-urls}: {@code /health}, {@code /readyz},
  * {@code /livez}, {@code /version} and {@code /metrics}. Nothing secret is served here.
+ *
+ * <p>{@code /readyz} and {@code /livez} mean what Kubernetes probes expect: ready while this server can serve
+ * linearizable reads (a member without quorum answers 503 with the reason); live while its local store answers,
+ * quorum or not, so that losing quorum never makes Kubernetes restart the server.
  */
 final class MetricsHttpServer {
     private static final String JSON = "application/json";
@@ -77,8 +81,8 @@ final class MetricsHttpServer {
                 case "/health" -> health.check(serializable).thenAccept(r -> send(ctx, keepAlive,
                         r.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
                         r.json()));
-                case "/livez" -> probe(ctx, keepAlive, "livez", "serializable_read", health.read(true));
-                case "/readyz" -> probe(ctx, keepAlive, "readyz", "health", health.check(false));
+                case "/livez" -> probe(ctx, keepAlive, "livez", "serializable_read", health.live());
+                case "/readyz" -> probe(ctx, keepAlive, "readyz", "linearizable_read", health.ready());
                 case "/version" -> send(ctx, keepAlive, HttpResponseStatus.OK, JSON, "{\"etcdserver\":\""
                         + EtcdVersion.SERVER + "\",\"etcdcluster\":\"" + EtcdVersion.CLUSTER + "\"}");
                 case "/metrics" -> send(ctx, keepAlive, HttpResponseStatus.OK, PROMETHEUS, metrics.scrape());

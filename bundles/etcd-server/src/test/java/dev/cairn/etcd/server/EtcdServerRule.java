@@ -27,6 +27,7 @@ final class EtcdServerRule extends ExternalResource {
     private int maxRequestBytes = ServerSettings.DEFAULT_MAX_REQUEST_BYTES;
     private UnaryOperator<Datastore> wrap = UnaryOperator.identity();
     private long quotaBytes;
+    private Duration fsyncDelay = Duration.ZERO;
 
     Path dir;
     TestTls tls;
@@ -56,6 +57,12 @@ final class EtcdServerRule extends ExternalResource {
         return this;
     }
 
+    /** The fsyncDelay failpoint: a disk this slow. */
+    EtcdServerRule fsyncDelay(Duration delay) {
+        fsyncDelay = delay;
+        return this;
+    }
+
     /** Serves the store through {@code wrapper} (e.g. to fake a lost leader). */
     EtcdServerRule wrap(UnaryOperator<Datastore> wrapper) {
         wrap = wrapper;
@@ -67,7 +74,7 @@ final class EtcdServerRule extends ExternalResource {
         dir = Files.createTempDirectory("cairn-etcd-server-test");
         tls = TestTls.create(dir.resolve("tls"));
         store = SqliteDatastore.open(new BackendSettings(dir, "", "node-1", List.of(),
-                List.of("https://127.0.0.1:2380"), quotaBytes, Duration.ZERO, Map.of()));
+                List.of("https://127.0.0.1:2380"), quotaBytes, fsyncDelay, Map.of()));
         datastore = wrap.apply(store);
         settings = new ServerSettings("127.0.0.1", 0, 0, maxRequestBytes, tls.ca, tls.serverCert, tls.serverKey,
                 "node-1", "https://127.0.0.1:2379", dir.resolve("snapshots"), progressNotifyInterval,

@@ -70,6 +70,26 @@ public class LeaderRequirementTest {
     }
 
     @Test
+    public void withoutALeaderTheServerIsNotReadyButStaysLive() throws Exception {
+        assertEquals(200, http("/readyz").statusCode());
+        store().leaderless = true;
+        HttpResponse<String> ready = http("/readyz");
+        assertEquals(503, ready.statusCode());
+        assertTrue(ready.body(), ready.body().startsWith("[-]linearizable_read failed: no leader: this member cannot"
+                + " reach a majority of the voters"));
+        assertTrue(ready.body(), ready.body().endsWith("\nreadyz check failed"));
+        HttpResponse<String> live = http("/livez");
+        assertEquals("losing quorum must not get the server restarted", 200, live.statusCode());
+        assertEquals("ok", live.body());
+    }
+
+    private static HttpResponse<String> http(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + SERVER.server.metricsPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     public void streamsThatRequireALeaderEndWhenItIsLost() throws Exception {
         try (RawClient client = new RawClient(SERVER)) {
             RawClient.WatchStreamClient w = new RawClient.WatchStreamClient(

@@ -38,6 +38,11 @@ final class LeaderlessDatastore implements Datastore {
     }
 
     @Override
+    public dev.cairn.datastore.api.StoreMetrics metrics() {
+        return store.metrics();
+    }
+
+    @Override
     public String type() {
         return store.type();
     }
