@@ -3,6 +3,7 @@ package dev.cairn.datastore.selector;
 import dev.cairn.datastore.api.Alarm;
 import dev.cairn.datastore.api.ClusterState;
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.DiskCheck;
 import dev.cairn.datastore.api.Member;
 import dev.cairn.datastore.api.StoreStatus;
 import dev.cairn.datastore.snapshot.SnapshotFile;
@@ -22,7 +23,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Gogo shell commands ({@code g! cairn:status}, {@code g! cairn:backends}): the active datastore as an operator
- * checks it, and the backend bundles installed. Gogo finds the public methods by name; a returned string is
+ * checks it (with the data dir's fsync figures and the slow-disk warning), and the backend bundles installed. Gogo finds the public methods by name; a returned string is
  * printed, so no shell API is needed here and the commands also work with no shell installed (as plain services).
  */
 @Component(service = ShellCommands.class, property = {"osgi.command.scope=cairn",
@@ -48,7 +49,7 @@ public final class ShellCommands {
         providers.remove(provider);
     }
 
-    /** {@code cairn:status}: backend, revision, size, members and leader, alarms, the newest snapshot. */
+    /** {@code cairn:status}: backend, revision, size, members and leader, disk, alarms, the newest snapshot. */
     public String status() {
         Datastore d = datastore;
         if (d == null) {
@@ -70,6 +71,7 @@ public final class ShellCommands {
                     .append(m.learner() ? " (learner)" : "");
         }
         line(out, "members", members.toString());
+        line(out, "disk", disk(d.metrics().disk()));
         List<Alarm> alarms = d.alarms();
         line(out, "alarms", alarms.isEmpty() ? "none" : alarms.toString());
         SnapshotService snaps = snapshots;
@@ -93,6 +95,18 @@ public final class ShellCommands {
         StringBuilder out = new StringBuilder();
         rows.forEach((type, row) -> out.append(String.format(Locale.ROOT, "%-8s %s%n", type, row)));
         return out.toString();
+    }
+
+    /** The data dir's fsync figures against the tolerance, and the slow-disk warning when there is one. */
+    static String disk(DiskCheck disk) {
+        if (disk.dir().isEmpty()) {
+            return "not measured by this backend";
+        }
+        String recent = disk.recentP99Ms() < 0 ? "not enough fsyncs yet"
+                : String.format(Locale.ROOT, "%.1f ms", disk.recentP99Ms());
+        return String.format(Locale.ROOT, "%s: fsync p99 %.1f ms at start (p50 %.1f ms), recent p99 %s, tolerated"
+                + " %.0f ms%s", disk.dir(), disk.probeP99Ms(), disk.probeP50Ms(), recent, disk.toleratedMs(),
+                disk.slow() ? "\n            SLOW: " + disk.warning() : "");
     }
 
     private static void line(StringBuilder out, String label, String value) {

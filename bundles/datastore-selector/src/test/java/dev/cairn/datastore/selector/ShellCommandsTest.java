@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import dev.cairn.datastore.api.Bytes;
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.DiskCheck;
 import dev.cairn.datastore.api.PutRequest;
 import dev.cairn.datastore.spi.BackendSettings;
 import dev.cairn.datastore.spi.DatastoreProvider;
@@ -36,6 +37,14 @@ public class ShellCommandsTest {
     }
 
     @Test
+    public void aSlowDiskShowsTheWarning() {
+        assertEquals("/d: fsync p99 250.0 ms at start (p50 40.0 ms), recent p99 not enough fsyncs yet, tolerated"
+                + " 100 ms\n            SLOW: move the data dir", ShellCommands.disk(new DiskCheck("/d", 40, 250, -1,
+                        100, "move the data dir")));
+        assertEquals("not measured by this backend", ShellCommands.disk(DiskCheck.NONE));
+    }
+
+    @Test
     public void statusShowsTheActiveStoreAndBackendsWhichOneServes() throws Exception {
         ShellCommands commands = new ShellCommands();
         assertTrue(commands.status(), commands.status().startsWith("no datastore is active yet"));
@@ -52,6 +61,7 @@ public class ShellCommandsTest {
             assertTrue(status, status.contains("\nleader      "));
             assertTrue(status, status.contains("\nmembers     1: "));
             assertTrue(status, status.contains("\nalarms      none\n"));
+            assertTrue(status, status.matches("(?s).*\ndisk        \\S+/server/db: fsync p99 [0-9.]+ ms at start.*"));
             // outside a framework a provider has no bundle: shown as "?"
             assertEquals("raft     ?  available\nsqlite   ?  active\n", commands.backends().replace("\r", ""));
         }

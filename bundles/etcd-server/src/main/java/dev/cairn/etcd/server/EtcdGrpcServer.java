@@ -1,6 +1,7 @@
 package dev.cairn.etcd.server;
 
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.snapshot.SnapshotFile;
 import io.grpc.Server;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
@@ -15,11 +16,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +45,20 @@ public final class EtcdGrpcServer implements AutoCloseable {
     private LeaderRequirement leaderRequirement;
     private Server server;
     private ReloadableSslContext ssl;
+    private final Supplier<List<SnapshotFile>> snapshots;
     private MetricsHttpServer http;
     private int clientPort;
     private int metricsPort;
 
     public EtcdGrpcServer(Datastore datastore, ServerSettings settings) {
+        this(datastore, settings, List::of);
+    }
+
+    /** @param snapshots the snapshot files, oldest first, for the snapshot-age metrics */
+    public EtcdGrpcServer(Datastore datastore, ServerSettings settings, Supplier<List<SnapshotFile>> snapshots) {
         this.datastore = datastore;
         this.settings = settings;
+        this.snapshots = snapshots;
     }
 
     /**
@@ -84,7 +94,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
         ResponseHeaders headers = new ResponseHeaders(datastore);
         Replies replies = new Replies(executor);
         Recipes recipes = new Recipes(datastore, executor);
-        Metrics metrics = new Metrics(datastore);
+        Metrics metrics = new Metrics(datastore, snapshots);
         leaderRequirement = new LeaderRequirement(datastore, timers);
         WatchStream.Limits watchLimits = new WatchStream.Limits(
                 settings.maxRequestBytes() + ServerSettings.GRPC_OVERHEAD_BYTES, settings.watchBufferBytes(),

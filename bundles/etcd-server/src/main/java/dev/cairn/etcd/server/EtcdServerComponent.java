@@ -1,9 +1,11 @@
 package dev.cairn.etcd.server;
 
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.snapshot.SnapshotService;
 import dev.cairn.security.api.ClusterTls;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
@@ -73,6 +75,10 @@ public final class EtcdServerComponent {
             policy = ReferencePolicy.DYNAMIC)
     volatile Consumer<String> fatal;
 
+    /** For the snapshot-age metrics; absent while no datastore is open. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile SnapshotService snapshots;
+
     private volatile EtcdGrpcServer server;
 
     @Activate
@@ -84,7 +90,10 @@ public final class EtcdServerComponent {
                 config.max_request_bytes(), tls.etcdServerCa(), tls.etcdServerCert(), tls.etcdServerKey(),
                 config.node_name(), advertised, dataDir.resolve("server").resolve("db").resolve("snapshots"),
                 ServerSettings.progressNotifyIntervalFromSystem(), ServerSettings.DEFAULT_WATCH_BUFFER_BYTES);
-        EtcdGrpcServer s = new EtcdGrpcServer(datastore, settings);
+        EtcdGrpcServer s = new EtcdGrpcServer(datastore, settings, () -> {
+            SnapshotService service = snapshots;
+            return service == null ? List.of() : service.list();
+        });
         try {
             s.start();
         } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.cairn.etcd.server;
 
 import dev.cairn.datastore.api.ClusterState;
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.snapshot.SnapshotFile;
 import dev.cairn.datastore.api.DiskCheck;
 import dev.cairn.datastore.api.Histogram;
 import dev.cairn.datastore.api.RaftMetrics;
@@ -18,12 +19,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.Supplier;
 
 /**
  * The Prometheus metrics etcd's tools read, in the text exposition format: go-grpc-prometheus's per-method request
@@ -38,8 +42,16 @@ final class Metrics implements ServerInterceptor {
     private final Datastore datastore;
     private final Map<String, MethodStats> methods = new ConcurrentHashMap<>();
 
+    private final Supplier<List<SnapshotFile>> snapshots;
+
     Metrics(Datastore datastore) {
+        this(datastore, List::of);
+    }
+
+    /** @param snapshots the snapshot files, oldest first (listed at each scrape) */
+    Metrics(Datastore datastore, Supplier<List<SnapshotFile>> snapshots) {
         this.datastore = datastore;
+        this.snapshots = snapshots;
     }
 
     @Override
@@ -149,12 +161,30 @@ final class Metrics implements ServerInterceptor {
                         .append(e.getValue()).append('\n');
             }
         }
-        // the age of the latest snapshot belongs here once snapshots report it (cairn_snapshot_...)
+        snapshotMetrics(out);
         gauge(out, "etcd_debugging_mvcc_watcher_total", "Total number of watchers.", m.watchers());
         gauge(out, "etcd_mvcc_watcher_total", "Total number of watchers.", m.watchers());
         gauge(out, "etcd_debugging_mvcc_pending_events_total", "Total number of pending events to be sent.",
                 m.pendingEvents());
         gauge(out, "cairn_lease_active", "Leases alive now.", m.leases());
+    }
+
+    /** The newest snapshot file's time and age (absent while there is none), and how many files there are. */
+    private void snapshotMetrics(StringBuilder out) {
+        List<SnapshotFile> files;
+        try {
+            files = snapshots.get();
+        } catch (RuntimeException e) {
+            files = List.of(); // an unreadable snapshot dir: no figure rather than a failed scrape
+        }
+        gauge(out, "cairn_snapshot_files", "Snapshot files in the snapshot directory.", files.size());
+        if (!files.isEmpty()) {
+            long newest = files.stream().mapToLong(f -> f.createdAt().getEpochSecond()).max().orElse(0);
+            gauge(out, "cairn_snapshot_latest_timestamp_seconds", "When the newest snapshot was taken, unix time.",
+                    newest);
+            gauge(out, "cairn_snapshot_latest_age_seconds", "Seconds since the newest snapshot was taken.",
+                    Math.max(0, Instant.now().getEpochSecond() - newest));
+        }
     }
 
     /** A Prometheus histogram: cumulative buckets, +Inf, sum and count. */

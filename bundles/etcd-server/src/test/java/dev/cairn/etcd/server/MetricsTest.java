@@ -8,12 +8,15 @@ import dev.cairn.datastore.api.DiskCheck;
 import dev.cairn.datastore.api.Histogram;
 import dev.cairn.datastore.api.RaftMetrics;
 import dev.cairn.datastore.api.StoreMetrics;
+import dev.cairn.datastore.snapshot.SnapshotFile;
 import dev.cairn.datastore.spi.BackendSettings;
 import dev.cairn.datastore.sqlite.SqliteDatastore;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.After;
@@ -99,5 +102,25 @@ public class MetricsTest {
         assertEquals(0, PrometheusText.bucket(m.get("etcd_disk_wal_fsync_duration_seconds"), "+Inf"), 0);
         assertTrue("no disk figures without a disk", !m.containsKey("cairn_disk_slow"));
         assertTrue("no Raft figures without Raft", !m.containsKey("cairn_raft_term"));
+    }
+
+    @Test
+    public void theNewestSnapshotsTimeAndAgeAreExported() {
+        long taken = Instant.now().getEpochSecond() - 3600;
+        List<SnapshotFile> files = List.of(
+                new SnapshotFile("etcd-snapshot-s1-1", Path.of("/s/1"), 10,
+                        Instant.ofEpochSecond(taken - 600), 5),
+                new SnapshotFile("etcd-snapshot-s1-2", Path.of("/s/2"), 10,
+                        Instant.ofEpochSecond(taken), 9));
+        Map<String, PrometheusText.Family> m = PrometheusText.parse(new Metrics(reporting(StoreMetrics.NONE),
+                () -> files).scrape());
+        assertEquals(2, m.get("cairn_snapshot_files").value(), 0);
+        assertEquals(taken, m.get("cairn_snapshot_latest_timestamp_seconds").value(), 0);
+        assertEquals(3600, m.get("cairn_snapshot_latest_age_seconds").value(), 5);
+
+        Map<String, PrometheusText.Family> none = PrometheusText.parse(new Metrics(reporting(StoreMetrics.NONE))
+                .scrape());
+        assertEquals(0, none.get("cairn_snapshot_files").value(), 0);
+        assertTrue("no age without a snapshot", !none.containsKey("cairn_snapshot_latest_age_seconds"));
     }
 }
