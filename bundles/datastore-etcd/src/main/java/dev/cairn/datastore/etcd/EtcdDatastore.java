@@ -80,7 +80,8 @@ public final class EtcdDatastore implements Datastore {
         this.etcd = etcd;
         this.channel = etcd.channel();
         this.errors = new EtcdErrors(endpoints.toString());
-        this.quotaBytes = quotaBytes;
+        // etcd does not report its --quota-backend-bytes; both default to 2 GiB
+        this.quotaBytes = quotaBytes > 0 ? quotaBytes : dev.cairn.datastore.spi.BackendSettings.DEFAULT_QUOTA_BYTES;
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cairn-etcd-watch-retry");
             t.setDaemon(true);
