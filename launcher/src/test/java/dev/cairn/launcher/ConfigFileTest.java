@@ -57,7 +57,7 @@ public class ConfigFileTest {
 
         expectError(file, true, "config file " + file + ": unknown key \"datadir\" (valid keys: data-dir, node-name, "
                 + "bind-address, node-ip, tls-san, https-listen-port, etcd-client-port, etcd-peer-port, metrics-port, "
-                + "datastore-endpoint, quota-backend-bytes, auto-compaction-mode, auto-compaction-retention, "
+                + "datastore-endpoint, datastore-cafile, datastore-certfile, datastore-keyfile, quota-backend-bytes, auto-compaction-mode, auto-compaction-retention, "
                 + "max-request-bytes, debug, disable-apiserver, secrets-encryption, node-monitor-grace-period, "
                 + "cluster-init, server, token, token-file, cluster-reset, etcd-election-timeout, "
                 + "etcd-heartbeat-interval, cluster-cidr, service-cidr, cluster-dns, cluster-domain, disable, "
