@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Datastore} that is an external etcd: every call is the matching etcd v3 RPC, so revisions, history,
  * leases, compaction and errors are etcd's own. The store keeps only the highest revision it has seen (for the
- * non-blocking {@link #currentRevision()}) and the compact revision (etcd reports it in no status call).
+ * non-blocking {@link #currentRevision()}, followed by a {@link RevisionFollower} when others write) and the
+ * compact revision (etcd reports it in no status call).
  */
 public final class EtcdDatastore implements Datastore {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdDatastore.class);
@@ -68,12 +69,13 @@ public final class EtcdDatastore implements Datastore {
     private final ManagedChannel channel;
     private final EtcdErrors errors;
     private final long quotaBytes;
-    private final ScheduledExecutorService retries;
+    private final ScheduledExecutorService timers;
     private final AtomicLong revision = new AtomicLong(1);
     private final AtomicLong compactRevision = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+    private volatile RevisionFollower follower;
 
     private EtcdDatastore(EtcdEndpoints endpoints, EtcdChannel etcd, long quotaBytes) {
         this.endpoints = endpoints;
@@ -82,8 +84,8 @@ public final class EtcdDatastore implements Datastore {
         this.errors = new EtcdErrors(endpoints.toString());
         // etcd does not report its --quota-backend-bytes; both default to 2 GiB
         this.quotaBytes = quotaBytes > 0 ? quotaBytes : dev.cairn.datastore.spi.BackendSettings.DEFAULT_QUOTA_BYTES;
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cairn-etcd-watch-retry");
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cairn-etcd-timer");
             t.setDaemon(true);
             return t;
         });
@@ -102,6 +104,7 @@ public final class EtcdDatastore implements Datastore {
                     Rpc.StatusRequest.getDefaultInstance());
             store.sawRevision(status.getHeader().getRevision());
             store.refreshCompactRevision();
+            store.follower = new RevisionFollower(store, store.timers);
             LOG.info("etcd datastore connected endpoints={} version={} revision={} compactRevision={} "
                     + "clusterId={} memberId={}", endpoints, status.getVersion(), store.currentRevision(),
                     store.compactRevision.get(), Long.toUnsignedString(status.getHeader().getClusterId(), 16),
@@ -165,7 +168,7 @@ public final class EtcdDatastore implements Datastore {
 
     @Override
     public Watch watch(WatchRequest request, WatchListener listener) {
-        EtcdWatch w = new EtcdWatch(WatchGrpc.newStub(channel), request, listener, this, retries);
+        EtcdWatch w = new EtcdWatch(WatchGrpc.newStub(channel), request, listener, this, timers);
         if (closing.get()) {
             w.cancelForClose("datastore closed");
             return w;
@@ -428,11 +431,14 @@ public final class EtcdDatastore implements Datastore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (follower != null) {
+            follower.close();
+        }
         for (EtcdWatch w : List.copyOf(watches)) {
             w.cancelForClose("datastore closed");
         }
         watches.clear();
-        retries.shutdownNow();
+        timers.shutdownNow();
         etcd.close();
         for (CompletableFuture<?> f : List.copyOf(inFlight)) {
             f.completeExceptionally(StoreError.STOPPED.exception());

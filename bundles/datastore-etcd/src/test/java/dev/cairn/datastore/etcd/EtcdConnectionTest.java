@@ -123,6 +123,28 @@ public class EtcdConnectionTest {
         }
     }
 
+    @Test
+    public void theCurrentRevisionFollowsWritesOfOtherClients() throws Exception {
+        try (EtcdProcess etcd = new EtcdProcess(HOST, dirs.newFolder().toPath(), false, List.of())) {
+            etcd.start();
+            try (EtcdDatastore watching = EtcdDatastore.open(etcd.clientUrl(), new TlsFiles("", "", ""), 0);
+                    EtcdDatastore writing = EtcdDatastore.open(etcd.clientUrl(), new TlsFiles("", "", ""), 0)) {
+                long last = 0;
+                for (int i = 0; i < 3; i++) {
+                    last = writing.put(PutRequest.of(bytes("k" + i), bytes("v"))).get(20, TimeUnit.SECONDS)
+                            .revision();
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (watching.currentRevision() < last) {
+                    assertTrue("the other store's revision " + watching.currentRevision() + " reached " + last
+                            + " within 10 s", System.nanoTime() < deadline);
+                    Thread.sleep(20);
+                }
+                assertEquals(last, watching.currentRevision());
+            }
+        }
+    }
+
     /** After a restart the first writes may meet the old connection or a leaderless etcd: retried until one lands. */
     private static long putWhenServing(EtcdDatastore store, String key) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
