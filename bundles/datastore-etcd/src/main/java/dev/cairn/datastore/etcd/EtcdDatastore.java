@@ -96,6 +96,7 @@ public final class EtcdDatastore implements Datastore {
      * file stops startup with a message naming the flags instead of failing every request later.
      */
     public static EtcdDatastore open(String endpoint, TlsFiles tls, long quotaBytes) {
+        long start = System.nanoTime();
         EtcdEndpoints endpoints = EtcdEndpoints.parse(endpoint);
         EtcdChannel etcd = new EtcdChannel(endpoints, tls);
         EtcdDatastore store = new EtcdDatastore(endpoints, etcd, quotaBytes);
@@ -106,9 +107,10 @@ public final class EtcdDatastore implements Datastore {
             store.refreshCompactRevision();
             store.follower = new RevisionFollower(store, store.timers);
             LOG.info("etcd datastore connected endpoints={} version={} revision={} compactRevision={} "
-                    + "clusterId={} memberId={}", endpoints, status.getVersion(), store.currentRevision(),
-                    store.compactRevision.get(), Long.toUnsignedString(status.getHeader().getClusterId(), 16),
-                    Long.toUnsignedString(status.getHeader().getMemberId(), 16));
+                    + "clusterId={} memberId={} connectMs={}", endpoints, status.getVersion(),
+                    store.currentRevision(), store.compactRevision.get(),
+                    Long.toUnsignedString(status.getHeader().getClusterId(), 16),
+                    Long.toUnsignedString(status.getHeader().getMemberId(), 16), (System.nanoTime() - start) / 1_000_000);
             return store;
         } catch (RuntimeException e) {
             store.close();

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EtcdWatch implements Watch {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdWatch.class);
+    private static final long FIRST_RETRY_MS = 100;
     private static final long MAX_RETRY_MS = 2_000;
 
     private final WatchGrpc.WatchStub stub;
@@ -42,7 +43,7 @@ final class EtcdWatch implements Watch {
     private final Object stream = new Object();
     private StreamObserver<Rpc.WatchRequest> requests;
     private long nextRevision;
-    private long retryMs = 100;
+    private long retryMs = FIRST_RETRY_MS;
 
     EtcdWatch(WatchGrpc.WatchStub stub, WatchRequest request, WatchListener listener, EtcdDatastore store,
             ScheduledExecutorService retries) {
@@ -147,7 +148,7 @@ final class EtcdWatch implements Watch {
             return;
         }
         if (r.getCreated()) {
-            retryMs = 100;
+            retryMs = FIRST_RETRY_MS;
             return;
         }
         if (r.getEventsCount() == 0) {
@@ -183,8 +184,14 @@ final class EtcdWatch implements Watch {
         }
         long delay = retryMs;
         retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
-        LOG.warn("etcd watch broken key={} nextRevision={} retryMs={} cause=\"{}\"",
-                ByteString.copyFrom(request.range().key()).toStringUtf8(), nextRevision, delay, cause);
+        // the first break of a series is worth a warning; the retries of an etcd that stays away are not
+        if (delay == FIRST_RETRY_MS) {
+            LOG.warn("etcd watch broken key={} nextRevision={} retryMs={} cause=\"{}\"",
+                    ByteString.copyFrom(request.range().key()).toStringUtf8(), nextRevision, delay, cause);
+        } else {
+            LOG.debug("etcd watch still broken key={} nextRevision={} retryMs={} cause=\"{}\"",
+                    ByteString.copyFrom(request.range().key()).toStringUtf8(), nextRevision, delay, cause);
+        }
         try {
             retries.schedule(this::open, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
