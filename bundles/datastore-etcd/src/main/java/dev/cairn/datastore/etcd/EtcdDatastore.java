@@ -110,7 +110,8 @@ public final class EtcdDatastore implements Datastore {
                     + "clusterId={} memberId={} connectMs={}", endpoints, status.getVersion(),
                     store.currentRevision(), store.compactRevision.get(),
                     Long.toUnsignedString(status.getHeader().getClusterId(), 16),
-                    Long.toUnsignedString(status.getHeader().getMemberId(), 16), (System.nanoTime() - start) / 1_000_000);
+                    Long.toUnsignedString(status.getHeader().getMemberId(), 16),
+                    (System.nanoTime() - start) / 1_000_000);
             return store;
         } catch (RuntimeException e) {
             store.close();
@@ -349,7 +350,7 @@ public final class EtcdDatastore implements Datastore {
         }, Rpc.HashKVResponse::getHeader);
     }
 
-    /** etcd's own snapshot (its bbolt file with the sha256 trailer), restorable with {@code etcdctl snapshot restore}. */
+    /** etcd's own snapshot (its bbolt file with the sha256 trailer), restorable with etcdctl snapshot restore. */
     @Override
     public CompletableFuture<Long> snapshot(OutputStream out) {
         CompletableFuture<Long> result = new CompletableFuture<>();

@@ -1,6 +1,6 @@
 package dev.cairn.datastore.etcd;
 
-import com.google.protobuf.ByteString;
+import dev.cairn.datastore.api.Bytes;
 import dev.cairn.datastore.api.Event;
 import dev.cairn.datastore.api.StoreError;
 import dev.cairn.datastore.api.Watch;
@@ -185,12 +185,13 @@ final class EtcdWatch implements Watch {
         long delay = retryMs;
         retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
         // the first break of a series is worth a warning; the retries of an etcd that stays away are not
+        String key = Bytes.show(request.range().key());
         if (delay == FIRST_RETRY_MS) {
-            LOG.warn("etcd watch broken key={} nextRevision={} retryMs={} cause=\"{}\"",
-                    ByteString.copyFrom(request.range().key()).toStringUtf8(), nextRevision, delay, cause);
+            LOG.warn("etcd watch broken key={} nextRevision={} retryMs={} cause=\"{}\"", key, nextRevision, delay,
+                    String.valueOf(cause));
         } else {
-            LOG.debug("etcd watch still broken key={} nextRevision={} retryMs={} cause=\"{}\"",
-                    ByteString.copyFrom(request.range().key()).toStringUtf8(), nextRevision, delay, cause);
+            LOG.debug("etcd watch still broken key={} nextRevision={} retryMs={} cause=\"{}\"", key, nextRevision,
+                    delay, String.valueOf(cause));
         }
         try {
             retries.schedule(this::open, delay, TimeUnit.MILLISECONDS);
