@@ -68,7 +68,8 @@ public class EtcdConnectionTest {
         java.nio.file.Path dir = dirs.newFolder().toPath();
         TestCertificates certs = TestCertificates.create(dir, HOST);
         java.nio.file.Path notAKey = dir.resolve("not-a-key.pem");
-        java.nio.file.Files.writeString(notAKey, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        java.nio.file.Files.writeString(notAKey,
+                "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
         try {
             new TlsFiles(certs.ca.toString(), certs.clientCert.toString(), notAKey.toString()).sslContext();
             fail("accepted a key file that is no PKCS#8 key");
