@@ -61,6 +61,9 @@ public final class EtcdDatastore implements Datastore {
 
     /** Ordinary calls; defragment and snapshot have none (they take as long as the database is big). */
     private static final long CALL_DEADLINE_MS = 60_000;
+    /** How stale the cluster view of {@link #cluster()} may be. */
+    private static final long CLUSTER_REFRESH_MS = 1_000;
+    private static final int CLUSTER_FAILURES_TO_LEADERLESS = 3;
     /** How long close() lets calls in flight finish before it cuts them (they then fail as STOPPED). */
     private static final long CLOSE_GRACE_MS = 5_000;
 
@@ -76,6 +79,10 @@ public final class EtcdDatastore implements Datastore {
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private volatile RevisionFollower follower;
+    private volatile ClusterState clusterState;
+    private volatile CompletableFuture<ClusterState> clusterRefresh;
+    /** Touched only by one refresh at a time. */
+    private int clusterFailures;
 
     private EtcdDatastore(EtcdEndpoints endpoints, EtcdChannel etcd, long quotaBytes) {
         this.endpoints = endpoints;
@@ -105,6 +112,9 @@ public final class EtcdDatastore implements Datastore {
                     Rpc.StatusRequest.getDefaultInstance());
             store.sawRevision(status.getHeader().getRevision());
             store.refreshCompactRevision();
+            store.clusterState = store.refreshCluster().get(CALL_DEADLINE_MS, TimeUnit.MILLISECONDS);
+            store.timers.scheduleWithFixedDelay(store::refreshClusterUnlessPending, CLUSTER_REFRESH_MS,
+                    CLUSTER_REFRESH_MS, TimeUnit.MILLISECONDS);
             store.follower = new RevisionFollower(store, store.timers);
             LOG.info("etcd datastore connected endpoints={} version={} revision={} compactRevision={} "
                     + "clusterId={} memberId={} connectMs={}", endpoints, status.getVersion(),
@@ -113,11 +123,15 @@ public final class EtcdDatastore implements Datastore {
                     Long.toUnsignedString(status.getHeader().getMemberId(), 16),
                     (System.nanoTime() - start) / 1_000_000);
             return store;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InterruptedException | ExecutionException | TimeoutException e) {
             store.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             throw new IllegalStateException("cannot reach the external etcd at " + endpoints + " ("
                     + (endpoints.tls() ? "--datastore-endpoint, --datastore-cafile, --datastore-certfile, "
-                    + "--datastore-keyfile" : "--datastore-endpoint") + "): " + e.getMessage(), e);
+                    + "--datastore-keyfile" : "--datastore-endpoint") + "): "
+                    + (e instanceof ExecutionException ? DatastoreException.of(e).getMessage() : e.getMessage()), e);
         }
     }
 
@@ -286,11 +300,48 @@ public final class EtcdDatastore implements Datastore {
                 quotaBytes);
     }
 
+    /**
+     * The etcd's cluster as last seen, never a call: every response header of the etcd API asks for it, so it is
+     * refreshed in the background every {@link #CLUSTER_REFRESH_MS} instead (one Status and one MemberList).
+     */
     @Override
     public ClusterState cluster() {
         refuseIfClosed();
-        Rpc.StatusResponse s = blocking(maintenance()::status, Rpc.StatusRequest.getDefaultInstance());
-        Rpc.MemberListResponse list = blocking(clusterApi()::memberList, Rpc.MemberListRequest.getDefaultInstance());
+        return clusterState;
+    }
+
+    /**
+     * Asks etcd for its status and members without blocking a thread. After {@link #CLUSTER_FAILURES_TO_LEADERLESS}
+     * failed refreshes in a row the view says "no leader", so health checks report an etcd that does not answer.
+     */
+    private CompletableFuture<ClusterState> refreshCluster() {
+        CompletableFuture<Rpc.StatusResponse> status = call(maintenance()::status,
+                Rpc.StatusRequest.getDefaultInstance(), r -> r, Rpc.StatusResponse::getHeader);
+        CompletableFuture<Rpc.MemberListResponse> list = call(clusterApi()::memberList,
+                Rpc.MemberListRequest.getDefaultInstance(), r -> r, Rpc.MemberListResponse::getHeader);
+        return status.thenCombine(list, EtcdDatastore::clusterState).whenComplete((state, failure) -> {
+            if (failure == null) {
+                clusterFailures = 0;
+                clusterState = state;
+            } else if (++clusterFailures == CLUSTER_FAILURES_TO_LEADERLESS && !closing.get()) {
+                ClusterState last = clusterState;
+                clusterState = new ClusterState(last.clusterId(), last.memberId(), 0, last.raftTerm(),
+                        last.raftIndex(), last.appliedIndex(), last.learner(), last.members());
+                LOG.warn("etcd cluster unknown endpoints={} failures={} cause=\"{}\"", endpoints, clusterFailures,
+                        DatastoreException.of(failure).getMessage());
+            }
+        });
+    }
+
+    /** A slow etcd must not pile refreshes up: the next one starts only after the last one answered. */
+    private void refreshClusterUnlessPending() {
+        CompletableFuture<ClusterState> last = clusterRefresh;
+        if (last == null || last.isDone()) {
+            clusterRefresh = refreshCluster();
+        }
+    }
+
+    private static ClusterState clusterState(Rpc.StatusResponse s, Rpc.MemberListResponse list) {
         List<Member> members = new ArrayList<>();
         for (Rpc.Member m : list.getMembersList()) {
             members.add(new Member(m.getID(), m.getName(), List.copyOf(m.getPeerURLsList()),

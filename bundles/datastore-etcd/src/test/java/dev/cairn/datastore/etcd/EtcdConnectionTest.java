@@ -146,6 +146,29 @@ public class EtcdConnectionTest {
         }
     }
 
+    @Test
+    public void theClusterViewLosesItsLeaderWhileTheEtcdIsDownAndRegainsIt() throws Exception {
+        try (EtcdProcess etcd = new EtcdProcess(HOST, dirs.newFolder().toPath(), false, List.of())) {
+            etcd.start();
+            try (EtcdDatastore store = EtcdDatastore.open(etcd.clientUrl(), new TlsFiles("", "", ""), 0)) {
+                awaitLeader(store, true);
+                etcd.stop();
+                awaitLeader(store, false);
+                etcd.start();
+                awaitLeader(store, true);
+            }
+        }
+    }
+
+    private static void awaitLeader(EtcdDatastore store, boolean leader) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (store.cluster().hasLeader() != leader) {
+            assertTrue("cluster view " + (leader ? "with" : "without") + " a leader within 30 s: "
+                    + store.cluster(), System.nanoTime() < deadline);
+            Thread.sleep(20);
+        }
+    }
+
     /** After a restart the first writes may meet the old connection or a leaderless etcd: retried until one lands. */
     private static long putWhenServing(EtcdDatastore store, String key) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
