@@ -80,6 +80,7 @@ public final class EtcdDatastore implements Datastore {
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private volatile RevisionFollower follower;
     private volatile ClusterState clusterState;
+    private final EtcdMembership membership = new EtcdMembership(this);
     private volatile CompletableFuture<ClusterState> clusterRefresh;
     /** Touched only by one refresh at a time. */
     private int clusterFailures;
@@ -314,7 +315,7 @@ public final class EtcdDatastore implements Datastore {
      * Asks etcd for its status and members without blocking a thread. After {@link #CLUSTER_FAILURES_TO_LEADERLESS}
      * failed refreshes in a row the view says "no leader", so health checks report an etcd that does not answer.
      */
-    private CompletableFuture<ClusterState> refreshCluster() {
+    CompletableFuture<ClusterState> refreshCluster() {
         CompletableFuture<Rpc.StatusResponse> status = call(maintenance()::status,
                 Rpc.StatusRequest.getDefaultInstance(), r -> r, Rpc.StatusResponse::getHeader);
         CompletableFuture<Rpc.MemberListResponse> list = call(clusterApi()::memberList,
@@ -354,6 +355,11 @@ public final class EtcdDatastore implements Datastore {
                 s.getRaftIndex());
         return new ClusterState(h.getClusterId(), h.getMemberId(), s.getLeader(), s.getRaftTerm(),
                 Math.max(1, s.getRaftIndex()), applied, s.getIsLearner(), members);
+    }
+
+    @Override
+    public java.util.Optional<dev.cairn.datastore.api.ClusterMembership> membership() {
+        return java.util.Optional.of(membership);
     }
 
     @Override
@@ -562,7 +568,7 @@ public final class EtcdDatastore implements Datastore {
     }
 
     /** One unary call, its answer mapped and its header's revision remembered. */
-    private <Q, R, T> CompletableFuture<T> call(BiConsumer<Q, StreamObserver<R>> method, Q request,
+    <Q, R, T> CompletableFuture<T> call(BiConsumer<Q, StreamObserver<R>> method, Q request,
             Function<R, T> mapping, Function<R, Rpc.ResponseHeader> header) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (!admit(result)) {
@@ -621,11 +627,11 @@ public final class EtcdDatastore implements Datastore {
         return LeaseGrpc.newStub(channel).withDeadlineAfter(CALL_DEADLINE_MS, TimeUnit.MILLISECONDS);
     }
 
-    private MaintenanceGrpc.MaintenanceStub maintenance() {
+    MaintenanceGrpc.MaintenanceStub maintenance() {
         return MaintenanceGrpc.newStub(channel).withDeadlineAfter(CALL_DEADLINE_MS, TimeUnit.MILLISECONDS);
     }
 
-    private ClusterGrpc.ClusterStub clusterApi() {
+    ClusterGrpc.ClusterStub clusterApi() {
         return ClusterGrpc.newStub(channel).withDeadlineAfter(CALL_DEADLINE_MS, TimeUnit.MILLISECONDS);
     }
 }

@@ -4,10 +4,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import dev.cairn.datastore.api.ClusterMembership;
+import dev.cairn.datastore.api.DatastoreException;
 import dev.cairn.datastore.api.Event;
 import dev.cairn.datastore.api.KeyRange;
+import dev.cairn.datastore.api.Member;
 import dev.cairn.datastore.api.PutRequest;
 import dev.cairn.datastore.api.RangeRequest;
+import dev.cairn.datastore.api.StoreError;
 import dev.cairn.datastore.api.WatchRequest;
 import dev.cairn.datastore.tck.RecordingWatchListener;
 import java.net.InetAddress;
@@ -166,6 +170,34 @@ public class EtcdConnectionTest {
             assertTrue("cluster view " + (leader ? "with" : "without") + " a leader within 30 s: "
                     + store.cluster(), System.nanoTime() < deadline);
             Thread.sleep(20);
+        }
+    }
+
+    @Test
+    public void membershipChangesGoToTheEtcdsClusterApi() throws Exception {
+        try (EtcdProcess etcd = new EtcdProcess(HOST, dirs.newFolder().toPath(), false, List.of())) {
+            etcd.start();
+            try (EtcdDatastore store = EtcdDatastore.open(etcd.clientUrl(), new TlsFiles("", "", ""), 0)) {
+                ClusterMembership m = store.membership().orElseThrow();
+                // a learner that never starts: it does not count for the quorum of the one-member etcd
+                Member learner = m.addMember("", List.of("http://" + HOST + ":" + closedPort()), true)
+                        .get(20, TimeUnit.SECONDS);
+                assertTrue(learner.learner());
+                assertEquals(2, m.members().size());
+                assertEquals(StoreError.LEARNER_NOT_READY, failure(m.promoteMember(learner.id())));
+                m.removeMember(learner.id()).get(20, TimeUnit.SECONDS);
+                assertEquals(1, m.members().size());
+                assertEquals(StoreError.MEMBER_NOT_FOUND, failure(m.removeMember(learner.id())));
+            }
+        }
+    }
+
+    private static StoreError failure(java.util.concurrent.CompletableFuture<?> call) throws Exception {
+        try {
+            call.get(20, TimeUnit.SECONDS);
+            throw new AssertionError("the call succeeded");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return DatastoreException.of(e).error();
         }
     }
 
