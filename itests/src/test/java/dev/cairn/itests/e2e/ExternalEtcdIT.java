@@ -3,6 +3,7 @@ package dev.cairn.itests.e2e;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.cairn.itests.e2e.support.Await;
 import dev.cairn.itests.e2e.support.BackgroundEtcdctl;
 import dev.cairn.itests.e2e.support.CairnProcess;
 import dev.cairn.itests.e2e.support.ClientTls;
@@ -25,6 +26,7 @@ import org.junit.Test;
 public class ExternalEtcdIT {
     private static final String ETCD_ADDRESS = "127.0.0.94";
     private static final String CAIRN_ADDRESS = "127.0.0.95";
+    private static final String SECOND_CAIRN_ADDRESS = "127.0.0.96";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static ReferenceEtcd etcd;
@@ -36,14 +38,19 @@ public class ExternalEtcdIT {
     public static void startEtcdThenCairn() {
         etcd = ReferenceEtcd.withClientCertificates("external-etcd", ETCD_ADDRESS);
         etcd.start();
-        ClientTls tls = etcd.tls().orElseThrow();
-        cairn = CairnProcess.create("external-cairn", CAIRN_ADDRESS,
-                "--datastore-endpoint", "https://" + ETCD_ADDRESS + ":" + ReferenceEtcd.CLIENT_PORT,
-                "--datastore-cafile", tls.ca().toString(), "--datastore-certfile", tls.cert().toString(),
-                "--datastore-keyfile", tls.key().toString(), "--disable-apiserver");
+        cairn = onTheEtcd("external-cairn", CAIRN_ADDRESS);
         cairn.start();
         viaCairn = new Etcdctl(cairn);
         direct = new Etcdctl(etcd);
+    }
+
+    /** A Cairn server (not started) on the test's etcd, with its TLS files. */
+    private static CairnProcess onTheEtcd(String name, String address) {
+        ClientTls tls = etcd.tls().orElseThrow();
+        return CairnProcess.create(name, address,
+                "--datastore-endpoint", "https://" + ETCD_ADDRESS + ":" + ReferenceEtcd.CLIENT_PORT,
+                "--datastore-cafile", tls.ca().toString(), "--datastore-certfile", tls.cert().toString(),
+                "--datastore-keyfile", tls.key().toString(), "--disable-apiserver");
     }
 
     @AfterClass
@@ -89,6 +96,28 @@ public class ExternalEtcdIT {
         assertTrue("the etcd's own member: " + members, members.contains("https://" + ETCD_ADDRESS + ":2379"));
         assertTrue("the server log names the backend: " + cairn.logTail(),
                 cairn.outputOfLastLaunch().contains("datastore active type=etcd"));
+    }
+
+    @Test
+    public void twoServersOnOneEtcdShareItsKeysWatchesAndRevision() {
+        try (CairnProcess second = onTheEtcd("external-cairn-2", SECOND_CAIRN_ADDRESS)) {
+            second.start();
+            Etcdctl viaSecond = new Etcdctl(second);
+            long next = revision(viaSecond.run("get", "/external/shared", "-w", "json").requireSuccess()) + 1;
+            try (BackgroundEtcdctl watch = viaSecond.start("watch", "/external/shared", "--rev",
+                    Long.toString(next))) {
+                viaCairn.run("put", "/external/shared", "from-the-first-server").requireSuccess();
+                assertTrue("a watch on the second server saw the first server's write: " + watch.stdout(),
+                        watch.awaitStdout(WAIT, out -> out.contains("from-the-first-server")));
+            }
+            assertEquals("from-the-first-server",
+                    viaSecond.run("get", "/external/shared", "--print-value-only").requireSuccess().stdout().trim());
+            long written = revision(viaCairn.run("put", "/external/shared", "again", "-w", "json").requireSuccess());
+            // Status is the etcd's own: the second server reports the revision the first one's write produced
+            Await.until("the second server's status reaches revision " + written, WAIT,
+                    () -> revision(viaSecond.run("endpoint", "status", "-w", "json").requireSuccess()) >= written,
+                    second::logTail);
+        }
     }
 
     private static long revision(EtcdctlResult json) {
