@@ -37,12 +37,17 @@ final class EtcdWatch implements Watch {
 
     /** Held while a listener call runs and while closing: no call starts after {@link #close()} returns. */
     private final Object delivery = new Object();
-    private boolean finished;
+    /**
+     * Written under {@link #delivery}, read without it: the stream side takes {@link #stream} and a listener closing
+     * the watch from its callback holds {@link #delivery} and then takes {@link #stream}, so the stream side must
+     * never wait for {@link #delivery}.
+     */
+    private volatile boolean finished;
 
     /** Guards the request side of the current stream (a gRPC StreamObserver is not thread-safe). */
     private final Object stream = new Object();
     private StreamObserver<Rpc.WatchRequest> requests;
-    private long nextRevision;
+    private volatile long nextRevision;
     private long retryMs = FIRST_RETRY_MS;
 
     EtcdWatch(WatchGrpc.WatchStub stub, WatchRequest request, WatchListener listener, EtcdDatastore store,
@@ -112,9 +117,7 @@ final class EtcdWatch implements Watch {
     }
 
     private boolean isFinished() {
-        synchronized (delivery) {
-            return finished;
-        }
+        return finished;
     }
 
     private void cancelStream(String why) {
