@@ -13,19 +13,27 @@ import java.util.Map;
  * @param nodeMonitorGracePeriod {@code --node-monitor-grace-period}: "" for the apiserver's default
  * @param fsyncDelay fault injection ({@code CAIRN_FAILPOINTS=fsyncDelay=50ms}), "" when off
  * @param conversionCrash fault injection ({@code CAIRN_FAILPOINTS=conversionCrash=copied}), "" when off
+ * @param datastoreTls the TLS files for an external etcd ({@code --datastore-cafile/certfile/keyfile})
  * @param cluster how this server founds, joins or resets an embedded-etcd cluster
  * @param kubernetes the settings every server of a cluster must share
  * @param snapshots scheduled snapshots
  */
 record ServerSettings(Path dataDir, Path configFile, String nodeName, String nodeIp, String bindAddress,
         List<String> tlsSans, int httpsPort, int clientPort, int peerPort, int metricsPort, String datastoreEndpoint,
+        DatastoreTls datastoreTls,
         long quotaBackendBytes, String autoCompactionMode, String autoCompactionRetention, int maxRequestBytes,
         boolean debug, String fsyncDelay, String conversionCrash, boolean disableApiserver, boolean secretsEncryption,
         String nodeMonitorGracePeriod, ClusterSettings cluster, KubernetesSettings kubernetes,
         SnapshotSettings snapshots) {
 
+    /** The PEM files for an external etcd's TLS; "" for each one not set. */
+    record DatastoreTls(String caFile, String certFile, String keyFile) {
+        static final DatastoreTls NONE = new DatastoreTls("", "", "");
+    }
+
     ServerSettings {
         tlsSans = List.copyOf(tlsSans);
+        java.util.Objects.requireNonNull(datastoreTls, "datastoreTls");
         java.util.Objects.requireNonNull(cluster, "cluster");
         java.util.Objects.requireNonNull(kubernetes, "kubernetes");
         java.util.Objects.requireNonNull(snapshots, "snapshots");
@@ -45,7 +53,7 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
     /** The same settings, once the launcher registered this server with the cluster it joins. */
     ServerSettings withRaftJoin() {
         return new ServerSettings(dataDir, configFile, nodeName, nodeIp, bindAddress, tlsSans, httpsPort, clientPort,
-                peerPort, metricsPort, datastoreEndpoint, quotaBackendBytes, autoCompactionMode,
+                peerPort, metricsPort, datastoreEndpoint, datastoreTls, quotaBackendBytes, autoCompactionMode,
                 autoCompactionRetention, maxRequestBytes, debug, fsyncDelay, conversionCrash, disableApiserver,
                 secretsEncryption, nodeMonitorGracePeriod, cluster.withRaftJoin(), kubernetes, snapshots);
     }
@@ -67,6 +75,9 @@ record ServerSettings(Path dataDir, Path configFile, String nodeName, String nod
         properties.put(Flag.METRICS_PORT.property(), metricsPort);
         properties.put(Flag.DEBUG.property(), debug);
         properties.put(Flag.DATASTORE_ENDPOINT.property(), datastoreEndpoint);
+        properties.put(Flag.DATASTORE_CAFILE.property(), datastoreTls.caFile());
+        properties.put(Flag.DATASTORE_CERTFILE.property(), datastoreTls.certFile());
+        properties.put(Flag.DATASTORE_KEYFILE.property(), datastoreTls.keyFile());
         properties.put(Flag.QUOTA_BACKEND_BYTES.property(), quotaBackendBytes);
         properties.put(Flag.AUTO_COMPACTION_MODE.property(), autoCompactionMode);
         properties.put(Flag.AUTO_COMPACTION_RETENTION.property(), autoCompactionRetention);

@@ -96,6 +96,7 @@ final class SettingsSources {
                 Flag.ETCD_PEER_PORT, peerPort, Flag.METRICS_PORT, metricsPort));
 
         String endpoint = lookup(Flag.DATASTORE_ENDPOINT).map(Setting::single).orElse("");
+        ServerSettings.DatastoreTls datastoreTls = datastoreTls(endpoint);
         long quota = quotaBackendBytes();
         String mode = compactionMode();
         String retention = compactionRetention(mode);
@@ -111,8 +112,41 @@ final class SettingsSources {
         SnapshotSettings snapshots = snapshots();
 
         return new ServerSettings(dataDir, file.path(), nodeName, nodeIp, bindAddress, sans, httpsPort, clientPort,
-                peerPort, metricsPort, endpoint, quota, mode, retention, maxRequestBytes, debug, fsyncDelay, conversionCrash,
-                disableApiserver, secretsEncryption, gracePeriod, cluster, kubernetes, snapshots);
+                peerPort, metricsPort, endpoint, datastoreTls, quota, mode, retention, maxRequestBytes, debug, fsyncDelay,
+                conversionCrash, disableApiserver, secretsEncryption, gracePeriod, cluster, kubernetes, snapshots);
+    }
+
+    /**
+     * The external etcd's TLS files as absolute paths: they only make sense with an https:// endpoint, a certificate
+     * needs its key, and each must be readable now (a typo is reported here, not as a TLS failure later).
+     */
+    private ServerSettings.DatastoreTls datastoreTls(String endpoint) throws SettingsException {
+        String[] files = new String[3];
+        Flag[] flags = {Flag.DATASTORE_CAFILE, Flag.DATASTORE_CERTFILE, Flag.DATASTORE_KEYFILE};
+        for (int i = 0; i < flags.length; i++) {
+            Optional<Setting> setting = lookup(flags[i]);
+            String value = setting.map(Setting::single).orElse("");
+            if (value.isEmpty()) {
+                files[i] = "";
+                continue;
+            }
+            if (!endpoint.toLowerCase(Locale.ROOT).startsWith("https://")) {
+                throw new SettingsException(setting.get().origin() + " needs "
+                        + Flag.DATASTORE_ENDPOINT.longName() + " https://<etcd>:2379"
+                        + (endpoint.isEmpty() ? "" : ", not \"" + endpoint + "\""));
+            }
+            Path path = path(value, setting.get().origin());
+            if (!java.nio.file.Files.isReadable(path)) {
+                throw invalid(setting.get(), value, "cannot read " + path);
+            }
+            files[i] = path.toString();
+        }
+        if (files[1].isEmpty() != files[2].isEmpty()) {
+            throw new SettingsException(Flag.DATASTORE_CERTFILE.longName() + " and " + Flag.DATASTORE_KEYFILE.longName()
+                    + " go together: only " + (files[1].isEmpty() ? Flag.DATASTORE_KEYFILE : Flag.DATASTORE_CERTFILE)
+                    .longName() + " is set");
+        }
+        return new ServerSettings.DatastoreTls(files[0], files[1], files[2]);
     }
 
     /** A duration with one unit, as the apiserver reads it; "" keeps its default. */

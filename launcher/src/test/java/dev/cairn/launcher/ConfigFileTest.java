@@ -57,12 +57,13 @@ public class ConfigFileTest {
 
         expectError(file, true, "config file " + file + ": unknown key \"datadir\" (valid keys: data-dir, node-name, "
                 + "bind-address, node-ip, tls-san, https-listen-port, etcd-client-port, etcd-peer-port, metrics-port, "
-                + "datastore-endpoint, quota-backend-bytes, auto-compaction-mode, auto-compaction-retention, "
-                + "max-request-bytes, debug, disable-apiserver, secrets-encryption, node-monitor-grace-period, "
-                + "cluster-init, server, token, token-file, cluster-reset, cluster-reset-restore-path, "
-                + "etcd-election-timeout, etcd-heartbeat-interval, etcd-snapshot-schedule-cron, etcd-snapshot-retention, "
-                + "etcd-snapshot-dir, etcd-snapshot-compress, etcd-snapshot-name, etcd-disable-snapshots, cluster-cidr, service-cidr, cluster-dns, cluster-domain, disable, "
-                + "disable-helm-controller, disable-kube-proxy, disable-network-policy)");
+                + "datastore-endpoint, datastore-cafile, datastore-certfile, datastore-keyfile, quota-backend-bytes, "
+                + "auto-compaction-mode, auto-compaction-retention, max-request-bytes, debug, disable-apiserver, "
+                + "secrets-encryption, node-monitor-grace-period, cluster-init, server, token, token-file, "
+                + "cluster-reset, cluster-reset-restore-path, etcd-election-timeout, etcd-heartbeat-interval, "
+                + "etcd-snapshot-schedule-cron, etcd-snapshot-retention, etcd-snapshot-dir, etcd-snapshot-compress, "
+                + "etcd-snapshot-name, etcd-disable-snapshots, cluster-cidr, service-cidr, cluster-dns, cluster-domain, "
+                + "disable, disable-helm-controller, disable-kube-proxy, disable-network-policy)");
     }
 
     @Test

@@ -277,7 +277,8 @@ public class SettingsSourcesTest {
         Map<String, Object> properties = resolve(FixedHost.WITH_IP).toConfiguration();
 
         assertEquals(List.of("data.dir", "node.name", "node.ip", "bind.address", "tls.san", "client.port",
-                "peer.port", "https.port", "metrics.port", "debug", "datastore.endpoint", "quota.backend.bytes",
+                "peer.port", "https.port", "metrics.port", "debug", "datastore.endpoint", "datastore.cafile",
+                "datastore.certfile", "datastore.keyfile", "quota.backend.bytes",
                 "auto.compaction.mode", "auto.compaction.retention", "max.request.bytes", "failpoint.fsync.delay",
                 "cluster.init", "server.url", ".token", "cluster.reset", "raft.join", "cluster.cidr", "service.cidr",
                 "cluster.dns", "cluster.domain", "disable", "disable.helm.controller", "disable.kube.proxy",
@@ -303,6 +304,50 @@ public class SettingsSourcesTest {
         cli.put(Flag.CONFIG, List.of("/cli/cairn.yaml"));
         assertEquals(new SettingsSources.ConfigLocation(Path.of("/cli/cairn.yaml"), true),
                 SettingsSources.configLocation(cli, env));
+    }
+
+    @Test
+    public void externalEtcdTlsFilesComeFromFlagsEnvironmentOrFileAsAbsolutePaths() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("cairn-etcd-tls");
+        try {
+            for (String name : List.of("ca.crt", "client.crt", "client.key")) {
+                java.nio.file.Files.writeString(dir.resolve(name), "pem");
+            }
+            cli.put(Flag.DATASTORE_ENDPOINT, List.of("https://127.0.0.90:2379,https://127.0.0.91:2379"));
+            cli.put(Flag.DATASTORE_CAFILE, List.of(dir.resolve("ca.crt").toString()));
+            env.put("CAIRN_DATASTORE_CERTFILE", dir.resolve("client.crt").toString());
+            yaml = "datastore-keyfile: " + dir.resolve("client.key") + "\n";
+
+            ServerSettings settings = resolve(FixedHost.WITH_IP);
+
+            assertEquals(new ServerSettings.DatastoreTls(dir.resolve("ca.crt").toString(),
+                    dir.resolve("client.crt").toString(), dir.resolve("client.key").toString()),
+                    settings.datastoreTls());
+            Map<String, Object> config = settings.toConfiguration();
+            assertEquals(dir.resolve("ca.crt").toString(), config.get("datastore.cafile"));
+            assertEquals(dir.resolve("client.key").toString(), config.get("datastore.keyfile"));
+        } finally {
+            for (String name : List.of("ca.crt", "client.crt", "client.key")) {
+                java.nio.file.Files.deleteIfExists(dir.resolve(name));
+            }
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
+    @Test
+    public void externalEtcdTlsFilesNeedAnHttpsEndpointAndEachOther() throws Exception {
+        Path ca = java.nio.file.Files.createTempFile("cairn-ca", ".crt");
+        try {
+            cli.put(Flag.DATASTORE_CAFILE, List.of(ca.toString()));
+            expectError("--datastore-cafile needs --datastore-endpoint https://<etcd>:2379");
+            cli.put(Flag.DATASTORE_ENDPOINT, List.of("https://127.0.0.90:2379"));
+            cli.put(Flag.DATASTORE_CERTFILE, List.of(ca.toString()));
+            expectError("--datastore-certfile and --datastore-keyfile go together: only --datastore-certfile is set");
+            cli.put(Flag.DATASTORE_KEYFILE, List.of("/no/such/key.pem"));
+            expectError("invalid value \"/no/such/key.pem\" for --datastore-keyfile: cannot read /no/such/key.pem");
+        } finally {
+            java.nio.file.Files.delete(ca);
+        }
     }
 
     private ServerSettings resolve(HostNetwork host) throws SettingsException {

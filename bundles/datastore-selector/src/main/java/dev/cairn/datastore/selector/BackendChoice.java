@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * <ol>
  * <li>an initialized embedded etcd ({@code server/db/etcd/raft/} holds Raft storage) wins, and the flags that asked
  * for something else are reported as ignored;</li>
- * <li>{@code --datastore-endpoint} selects that backend type;</li>
+ * <li>{@code --datastore-endpoint} selects that backend type: {@code https://} and {@code http://} an external etcd,
+ * {@code <type>:<location>} the backend of that type;</li>
  * <li>{@code --server} (the launcher has registered this server with the cluster) joins the embedded etcd;</li>
  * <li>{@code --cluster-init} founds the embedded etcd;</li>
  * <li>otherwise SQLite in the data dir.</li>
@@ -28,6 +29,8 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
 
     static final String RAFT = "raft";
     static final String SQLITE = "sqlite";
+    /** The external etcd backend, chosen by an https:// or http:// endpoint. */
+    static final String ETCD = "etcd";
     /** Raft backend option: the SQLite store a new cluster is converted from. */
     static final String CONVERT_FROM = "raft.convert.from";
     /** Written by the Raft backend into server/db/etcd when it converted a SQLite store (its SqliteConversion). */
@@ -64,9 +67,11 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
             int colon = endpoint.indexOf(':');
             if (colon <= 0) {
                 throw new IllegalArgumentException("datastore-endpoint: '" + redact(endpoint)
-                        + "' names no datastore type; write it as sqlite:<path>");
+                        + "' names no datastore type; write it as https://<etcd>:2379 or sqlite:<path>");
             }
-            return new BackendChoice(endpoint.substring(0, colon), endpoint, Map.of(), List.of());
+            String scheme = endpoint.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+            String type = scheme.equals("https") || scheme.equals("http") ? ETCD : endpoint.substring(0, colon);
+            return new BackendChoice(type, endpoint, Map.of(), List.of());
         }
         if (!server.isEmpty()) {
             Map<String, String> options = new LinkedHashMap<>();

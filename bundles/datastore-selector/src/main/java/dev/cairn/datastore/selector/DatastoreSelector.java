@@ -214,9 +214,15 @@ public final class DatastoreSelector {
                 options(cfg, choice));
     }
 
-    /** The choice's own options, and the Raft tunables for the Raft backend. */
+    /** The choice's own options, the Raft tunables for the Raft backend, the TLS files for an external etcd. */
     private static Map<String, String> options(SelectorConfig cfg, BackendChoice choice) {
         Map<String, String> options = new LinkedHashMap<>(choice.options());
+        if (choice.type().equals(BackendChoice.ETCD)) {
+            // option names of the etcd backend (datastore-etcd's TlsFiles)
+            options.put("etcd.cafile", cfg.datastore_cafile().trim());
+            options.put("etcd.certfile", cfg.datastore_certfile().trim());
+            options.put("etcd.keyfile", cfg.datastore_keyfile().trim());
+        }
         if (choice.type().equals(BackendChoice.RAFT)) {
             options.put("bind.address", cfg.bind_address().trim());
             options.put("cluster.reset", String.valueOf(cfg.cluster_reset()));

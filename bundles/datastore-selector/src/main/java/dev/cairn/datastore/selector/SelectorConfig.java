@@ -22,8 +22,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Raft peer port")
     int peer_port() default 2380;
 
-    @AttributeDefinition(description = "External datastore (sqlite:<path>); empty selects the embedded SQLite store")
+    @AttributeDefinition(description = "External datastore: https://<etcd>:2379[,...] (or http://) for an external"
+            + " etcd, sqlite:<path>; empty selects the embedded SQLite store")
     String datastore_endpoint() default "";
+
+    @AttributeDefinition(description = "PEM CA file verifying the external etcd's certificate; empty for the JVM's CAs")
+    String datastore_cafile() default "";
+
+    @AttributeDefinition(description = "PEM client certificate for the external etcd; empty for none")
+    String datastore_certfile() default "";
+
+    @AttributeDefinition(description = "PEM PKCS#8 key of the client certificate for the external etcd")
+    String datastore_keyfile() default "";
 
     @AttributeDefinition(description = "Space quota in bytes; 0 means 2 GiB")
     long quota_backend_bytes() default 0;

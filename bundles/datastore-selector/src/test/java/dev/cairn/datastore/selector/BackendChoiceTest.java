@@ -39,6 +39,23 @@ public class BackendChoiceTest {
     }
 
     @Test
+    public void anHttpsOrHttpEndpointSelectsTheExternalEtcd() {
+        BackendChoice c = decide("https://10.0.0.5:2379,https://10.0.0.6:2379", false, "", false);
+        assertEquals("etcd", c.type());
+        assertEquals("https://10.0.0.5:2379,https://10.0.0.6:2379", c.endpoint());
+        assertEquals("etcd", decide("HTTP://127.0.0.1:2379", false, "", false).type());
+    }
+
+    @Test
+    public void anInitializedEmbeddedEtcdWinsOverAnExternalEtcdEndpoint() throws Exception {
+        Files.createDirectories(BackendChoice.etcdDir(tmp.getRoot().toPath()).resolve("raft").resolve("group"));
+        BackendChoice c = decide("https://10.0.0.5:2379", false, "", false);
+        assertEquals("raft", c.type());
+        assertEquals(List.of("--datastore-endpoint https://10.0.0.5:2379 (an initialized embedded etcd exists in "
+                + BackendChoice.etcdDir(tmp.getRoot().toPath()) + ")"), c.ignored());
+    }
+
+    @Test
     public void serverJoinsTheEmbeddedEtcd() {
         BackendChoice c = decide("", false, "https://10.0.0.1:6443", false);
         assertEquals("raft", c.type());

@@ -1,0 +1,82 @@
+package dev.cairn.datastore.etcd.tck;
+
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.DatastoreException;
+import dev.cairn.datastore.api.KeyRange;
+import dev.cairn.datastore.api.RangeRequest;
+import dev.cairn.datastore.etcd.EtcdDatastore;
+import dev.cairn.datastore.etcd.EtcdProcess;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Gives each TCK test fresh, empty etcds: every {@link #open()} starts its own etcd process on 127.0.0.90 (its data
+ * in a temporary directory) and connects a store to it; {@link #reopen} restarts that etcd on the same data and
+ * connects again. Every etcd is stopped after the test.
+ */
+public final class EtcdStores extends TemporaryFolder {
+    static final String HOST = "127.0.0.90";
+
+    private final Map<Datastore, EtcdProcess> etcds = new IdentityHashMap<>();
+    private final List<EtcdProcess> started = new ArrayList<>();
+
+    public Datastore open() throws Exception {
+        EtcdProcess etcd = new EtcdProcess(HOST, newFolder().toPath(), false, List.of());
+        started.add(etcd);
+        etcd.start();
+        return connect(etcd);
+    }
+
+    public Datastore reopen(Datastore closed) throws Exception {
+        EtcdProcess etcd = etcds.get(closed);
+        if (etcd == null) {
+            throw new IllegalArgumentException("not a store opened by this rule: " + closed);
+        }
+        etcd.stop();
+        etcd.start();
+        return connect(etcd);
+    }
+
+    private Datastore connect(EtcdProcess etcd) throws InterruptedException {
+        EtcdDatastore store = EtcdDatastore.open(etcd.clientUrl(), Map.of(), 0);
+        awaitLeader(store, etcd);
+        etcds.put(store, etcd);
+        return store;
+    }
+
+    /** A linearizable read needs a leader: once one succeeds, the etcd serves writes too. */
+    private static void awaitLeader(EtcdDatastore store, EtcdProcess etcd) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                store.range(RangeRequest.builder(KeyRange.single(new byte[] {0})).countOnly(true).build())
+                        .get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    store.close();
+                    throw new IllegalStateException("etcd at " + etcd.clientUrl() + " has no leader after 30 s: "
+                            + DatastoreException.of(e).getMessage() + "; log: " + etcd.tail());
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    @Override
+    protected void after() {
+        try {
+            for (EtcdProcess etcd : started) {
+                etcd.stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            super.after();
+        }
+    }
+}
