@@ -16,17 +16,14 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Test;
 
@@ -116,7 +113,7 @@ public class SqliteConversionIT {
 
         for (String step : List.of("copied", "staged", "renamed", "opened")) {
             Path dataDir = WorkDirs.freshDir("convert-crash-" + step);
-            copyTree(template, dataDir);
+            WorkDirs.copyTree(template, dataDir);
             CairnProcess crashing = track(CairnProcess.onDataDir("convert-crash-" + step, address, dataDir,
                     "--node-name", "k1", "--disable-apiserver", "--cluster-init"))
                     .withEnvironment("CAIRN_FAILPOINTS", "conversionCrash=" + step);
@@ -137,19 +134,6 @@ public class SqliteConversionIT {
             clients.forEach(Client::close);
             clients.clear();
             WorkDirs.delete(dataDir);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals(".lock")) {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
         }
     }
 

@@ -4,7 +4,7 @@ import dev.cairn.datastore.api.ClusterMembership;
 import dev.cairn.datastore.api.DatastoreException;
 import dev.cairn.datastore.api.Member;
 import dev.cairn.datastore.api.StoreError;
-import dev.cairn.datastore.etcd.pb.Rpc;
+import dev.cairn.etcd.pb.Rpc;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

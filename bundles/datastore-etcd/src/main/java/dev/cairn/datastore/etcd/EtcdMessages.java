@@ -15,8 +15,8 @@ import dev.cairn.datastore.api.RangeRequest;
 import dev.cairn.datastore.api.RangeResult;
 import dev.cairn.datastore.api.TxnRequest;
 import dev.cairn.datastore.api.TxnResult;
-import dev.cairn.datastore.etcd.pb.Mvcc;
-import dev.cairn.datastore.etcd.pb.Rpc;
+import dev.cairn.etcd.pb.Mvcc;
+import dev.cairn.etcd.pb.Rpc;
 import java.util.ArrayList;
 import java.util.List;
 

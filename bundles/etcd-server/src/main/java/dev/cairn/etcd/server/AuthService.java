@@ -1,7 +1,7 @@
 package dev.cairn.etcd.server;
 
-import dev.cairn.etcd.server.pb.AuthGrpc;
-import dev.cairn.etcd.server.pb.Rpc;
+import dev.cairn.etcd.pb.AuthGrpc;
+import dev.cairn.etcd.pb.Rpc;
 import io.grpc.stub.StreamObserver;
 
 /**

@@ -5,8 +5,8 @@ import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.api.StoreError;
 import dev.cairn.datastore.api.TxnRequest;
 import dev.cairn.datastore.api.TxnRules;
-import dev.cairn.etcd.server.pb.KVGrpc;
-import dev.cairn.etcd.server.pb.Rpc;
+import dev.cairn.etcd.pb.KVGrpc;
+import dev.cairn.etcd.pb.Rpc;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 

@@ -2,8 +2,8 @@ package dev.cairn.etcd.server;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.datastore.api.Datastore;
-import dev.cairn.etcd.server.pb.LeaseGrpc;
-import dev.cairn.etcd.server.pb.Rpc;
+import dev.cairn.etcd.pb.LeaseGrpc;
+import dev.cairn.etcd.pb.Rpc;
 import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;

@@ -2,7 +2,7 @@ package dev.cairn.etcd.server;
 
 import dev.cairn.datastore.api.ClusterState;
 import dev.cairn.datastore.api.Datastore;
-import dev.cairn.etcd.server.pb.Rpc.ResponseHeader;
+import dev.cairn.etcd.pb.Rpc.ResponseHeader;
 
 /**
  * etcd's {@code v3rpc/header.go}: every top-level response carries the cluster id, this member's id, the raft term

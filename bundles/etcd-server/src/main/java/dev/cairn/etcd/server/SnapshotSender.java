@@ -1,7 +1,7 @@
 package dev.cairn.etcd.server;
 
 import com.google.protobuf.ByteString;
-import dev.cairn.etcd.server.pb.Rpc;
+import dev.cairn.etcd.pb.Rpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package dev.cairn.etcd.server;
 
 import dev.cairn.datastore.api.Datastore;
-import dev.cairn.etcd.server.pb.Rpc;
-import dev.cairn.etcd.server.pb.WatchGrpc;
+import dev.cairn.etcd.pb.Rpc;
+import dev.cairn.etcd.pb.WatchGrpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;

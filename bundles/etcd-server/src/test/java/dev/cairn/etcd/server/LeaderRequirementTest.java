@@ -5,10 +5,10 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import com.google.protobuf.ByteString;
-import dev.cairn.etcd.server.pb.KVGrpc;
-import dev.cairn.etcd.server.pb.MaintenanceGrpc;
-import dev.cairn.etcd.server.pb.Rpc;
-import dev.cairn.etcd.server.pb.WatchGrpc;
+import dev.cairn.etcd.pb.KVGrpc;
+import dev.cairn.etcd.pb.MaintenanceGrpc;
+import dev.cairn.etcd.pb.Rpc;
+import dev.cairn.etcd.pb.WatchGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.URI;

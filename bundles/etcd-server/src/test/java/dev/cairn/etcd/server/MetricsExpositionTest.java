@@ -4,8 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.cairn.etcd.server.pb.LeaseGrpc;
-import dev.cairn.etcd.server.pb.Rpc;
+import dev.cairn.etcd.pb.LeaseGrpc;
+import dev.cairn.etcd.pb.Rpc;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +43,7 @@ public class MetricsExpositionTest {
             LeaseGrpc.newBlockingStub(client.channel).leaseGrant(Rpc.LeaseGrantRequest.newBuilder().setTTL(60)
                     .build());
             RawClient.WatchStreamClient w = new RawClient.WatchStreamClient(
-                    dev.cairn.etcd.server.pb.WatchGrpc.newStub(client.channel));
+                    dev.cairn.etcd.pb.WatchGrpc.newStub(client.channel));
             w.create(Rpc.WatchCreateRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")));
             assertTrue(w.next().getCreated());
 

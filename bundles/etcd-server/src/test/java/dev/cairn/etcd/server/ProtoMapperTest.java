@@ -15,7 +15,7 @@ import dev.cairn.datastore.api.PutResult;
 import dev.cairn.datastore.api.RangeResult;
 import dev.cairn.datastore.api.StoreError;
 import dev.cairn.datastore.api.TxnResult;
-import dev.cairn.etcd.server.pb.Rpc;
+import dev.cairn.etcd.pb.Rpc;
 import java.time.Duration;
 import java.util.List;
 import org.junit.Test;

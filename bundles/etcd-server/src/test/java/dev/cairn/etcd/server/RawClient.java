@@ -1,8 +1,8 @@
 package dev.cairn.etcd.server;
 
-import dev.cairn.etcd.server.pb.KVGrpc;
-import dev.cairn.etcd.server.pb.Rpc;
-import dev.cairn.etcd.server.pb.WatchGrpc;
+import dev.cairn.etcd.pb.KVGrpc;
+import dev.cairn.etcd.pb.Rpc;
+import dev.cairn.etcd.pb.WatchGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.GrpcSslContexts;

@@ -4,7 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 
 import com.google.protobuf.ByteString;
-import dev.cairn.etcd.server.pb.Rpc;
+import dev.cairn.etcd.pb.Rpc;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;

@@ -5,7 +5,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import com.google.protobuf.ByteString;
-import dev.cairn.etcd.server.pb.Rpc;
+import dev.cairn.etcd.pb.Rpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.URI;

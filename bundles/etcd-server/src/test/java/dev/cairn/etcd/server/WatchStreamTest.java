@@ -5,8 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.cairn.etcd.server.pb.Mvcc;
-import dev.cairn.etcd.server.pb.Rpc;
+import dev.cairn.etcd.pb.Mvcc;
+import dev.cairn.etcd.pb.Rpc;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

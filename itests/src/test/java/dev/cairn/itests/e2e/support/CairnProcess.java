@@ -69,9 +69,14 @@ public final class CairnProcess extends ManagedServer {
 
     @Override
     protected boolean isReady() {
-        ClientTls tls = ClientTls.inDataDir(dataDir());
+        return etcdPortServes(address(), dataDir());
+    }
+
+    /** The etcd port on {@code address} completes a TLS handshake with the client certificate of {@code dataDir}. */
+    static boolean etcdPortServes(String address, Path dataDir) {
+        ClientTls tls = ClientTls.inDataDir(dataDir);
         try {
-            return tls.filesExist() && TlsProbe.connect(address(), CLIENT_PORT, tls, Duration.ofSeconds(2)).outcome()
+            return tls.filesExist() && TlsProbe.connect(address, CLIENT_PORT, tls, Duration.ofSeconds(2)).outcome()
                     == TlsProbe.Outcome.ACCEPTED;
         } catch (IllegalStateException e) {
             return false; // the server is still writing its certificate files

@@ -5,12 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A real Apache Karaf (the build unpacks {@code apache-karaf-minimal} into {@code cairn.karaf.dir}), copied into a
@@ -40,7 +38,7 @@ public final class KarafProcess extends ManagedServer {
         }
         Path home = WorkDirs.freshDir(name);
         try {
-            copyTree(source, home);
+            WorkDirs.copyTree(source, home);
             Path features = home.resolve("etc/org.apache.karaf.features.cfg");
             Files.writeString(features, bootWith(Files.readString(features), featuresRepository, feature));
             String repository = System.getProperty("cairn.maven.repository",
@@ -79,19 +77,6 @@ public final class KarafProcess extends ManagedServer {
         return home;
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
     @Override
     protected List<String> command() {
         return List.of("bash", home.resolve("bin/karaf").toString(), "server");
@@ -104,13 +89,7 @@ public final class KarafProcess extends ManagedServer {
 
     @Override
     protected boolean isReady() {
-        ClientTls tls = ClientTls.inDataDir(dataDir());
-        try {
-            return tls.filesExist() && TlsProbe.connect(address(), clientPort(), tls, Duration.ofSeconds(2))
-                    .outcome() == TlsProbe.Outcome.ACCEPTED;
-        } catch (IllegalStateException e) {
-            return false;
-        }
+        return CairnProcess.etcdPortServes(address(), dataDir());
     }
 
     @Override
