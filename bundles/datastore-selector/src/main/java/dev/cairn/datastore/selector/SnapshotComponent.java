@@ -60,7 +60,7 @@ public final class SnapshotComponent implements SnapshotService {
     private SnapshotSchedule schedule;
 
     @Activate
-    void activate(SnapshotConfig config) {
+    void activate(SelectorConfig config) {
         Path dataDir = Path.of(config.data_dir()).toAbsolutePath();
         String configured = config.etcd_snapshot_dir().trim();
         Path dir = configured.isEmpty() ? dataDir.resolve("server").resolve("db").resolve("snapshots")
@@ -102,7 +102,7 @@ public final class SnapshotComponent implements SnapshotService {
         }
     }
 
-    private void scheduled(SnapshotConfig config) {
+    private void scheduled(SelectorConfig config) {
         String name = config.etcd_snapshot_name().isBlank() ? "etcd-snapshot" : config.etcd_snapshot_name().trim();
         try {
             save(name, config.etcd_snapshot_compress());

@@ -63,9 +63,9 @@ public class SnapshotComponentTest {
     }
 
     /** The configuration as Config Admin hands it over: the given attributes, defaults for the rest. */
-    static SnapshotConfig config(Map<String, Object> values) {
-        return (SnapshotConfig) Proxy.newProxyInstance(SnapshotConfig.class.getClassLoader(),
-                new Class<?>[] {SnapshotConfig.class}, (proxy, method, args) -> values.containsKey(method.getName())
+    static SelectorConfig config(Map<String, Object> values) {
+        return (SelectorConfig) Proxy.newProxyInstance(SelectorConfig.class.getClassLoader(),
+                new Class<?>[] {SelectorConfig.class}, (proxy, method, args) -> values.containsKey(method.getName())
                         ? values.get(method.getName()) : method.getDefaultValue());
     }
 
