@@ -85,6 +85,13 @@ public class RaftDatastoreProvider implements DatastoreProvider {
         return store;
     }
 
+    /** A live conversion is about to open this backend: the first member of the process starts slowly. */
+    @Override
+    public void prepare(BackendSettings settings) throws Exception {
+        RaftWarmUp.run(RaftSettings.from(settings).withTls(new RaftSettings.PeerTls(tls.peerCa(), tls.peerCert(),
+                tls.peerKey())));
+    }
+
     /** The one-shot job is done: the launcher prints the message and stops (not on this activation thread). */
     private void finished(String message) {
         Consumer<String> e = exit;

@@ -246,6 +246,14 @@ public final class DatastoreSelector implements LiveConversion {
         Path sqlite = BackendChoice.sqliteStore(dataDir);
         Path base = BackendChoice.etcdDir(dataDir).resolve(CONVERSION_BASE);
         String from = backend.type();
+        BackendChoice raft = BackendChoice.liveConversion(sqlite, base);
+        DatastoreProvider embeddedEtcd = providers.get(BackendChoice.RAFT);
+        try {
+            embeddedEtcd.prepare(settingsFrom(config, raft));
+        } catch (Exception e) {
+            LOG.warn("live conversion: the embedded etcd could not be prepared ahead ({}); the switch will take"
+                    + " longer", e.toString());
+        }
         stopCompactor(); // a compaction between the copy and the switch would make the copy's catch-up a full copy
         long baseRevision;
         try {
@@ -261,10 +269,9 @@ public final class DatastoreSelector implements LiveConversion {
         backend = null;
         long revision = old.currentRevision();
         old.close();
-        BackendChoice raft = BackendChoice.liveConversion(sqlite, base);
         Datastore store;
         try {
-            store = providers.get(BackendChoice.RAFT).open(settingsFrom(config, raft));
+            store = embeddedEtcd.open(settingsFrom(config, raft));
         } catch (Exception e) {
             throw rollBack(e, dataDir);
         }
