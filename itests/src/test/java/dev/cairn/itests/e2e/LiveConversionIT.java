@@ -1,5 +1,7 @@
 package dev.cairn.itests.e2e;
 
+import static dev.cairn.itests.e2e.support.KeyValues.all;
+import static dev.cairn.itests.e2e.support.KeyValues.render;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -14,7 +16,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
@@ -205,24 +206,6 @@ public class LiveConversionIT {
         }
     }
 
-    private static List<KeyValue> all(Client client, String prefix, long revision) throws Exception {
-        GetOption.Builder options = GetOption.builder().isPrefix(true);
-        if (revision > 0) {
-            options.withRevision(revision);
-        }
-        return client.getKVClient().get(bytes(prefix), options.build()).get(60, TimeUnit.SECONDS).getKvs();
-    }
-
-    private static String render(List<KeyValue> kvs) {
-        StringBuilder out = new StringBuilder();
-        for (KeyValue kv : kvs) {
-            out.append(kv.getKey().toString(StandardCharsets.UTF_8)).append('=')
-                    .append(kv.getValue().toString(StandardCharsets.UTF_8)).append(' ').append(kv.getCreateRevision())
-                    .append(' ').append(kv.getModRevision()).append(' ').append(kv.getVersion()).append(' ')
-                    .append(kv.getLease()).append('\n');
-        }
-        return out.toString();
-    }
 
     private CairnProcess track(CairnProcess p) {
         servers.add(p);

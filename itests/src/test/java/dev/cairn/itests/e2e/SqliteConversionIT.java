@@ -1,5 +1,7 @@
 package dev.cairn.itests.e2e;
 
+import static dev.cairn.itests.e2e.support.KeyValues.all;
+import static dev.cairn.itests.e2e.support.KeyValues.render;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -14,7 +16,6 @@ import dev.cairn.itests.e2e.support.WorkDirs;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,9 +57,9 @@ public class SqliteConversionIT {
         long lease = client.getLeaseClient().grant(3600).get(30, TimeUnit.SECONDS).getID();
         client.getKVClient().put(bytes("/leased"), bytes("x"), PutOption.builder().withLeaseId(lease).build())
                 .get(30, TimeUnit.SECONDS);
-        List<KeyValue> before = all(client, 0);
+        List<KeyValue> before = all(client, "/", 0);
         long revision = before.stream().mapToLong(KeyValue::getModRevision).max().orElseThrow();
-        List<KeyValue> historyBefore = all(client, revision - 5_000);
+        List<KeyValue> historyBefore = all(client, "/", revision - 5_000);
         first.stop(Duration.ofSeconds(30));
 
         CairnProcess converted = track(CairnProcess.onDataDir("convert-1b", "127.0.0.27", first.dataDir(),
@@ -69,8 +70,8 @@ public class SqliteConversionIT {
         assertTrue(Files.exists(db.resolve("state.db.migrated")));
         assertFalse(Files.exists(db.resolve("state.db")));
         assertTrue(converted.logTail(), converted.logTail().contains("sqlite conversion done"));
-        assertEquals(render(before), render(all(raft, 0)));
-        assertEquals(render(historyBefore), render(all(raft, revision - 5_000)));
+        assertEquals(render(before), render(all(raft, "/", 0)));
+        assertEquals(render(historyBefore), render(all(raft, "/", revision - 5_000)));
         assertTrue(raft.getLeaseClient().timeToLive(lease, io.etcd.jetcd.options.LeaseOption.DEFAULT)
                 .get(30, TimeUnit.SECONDS).getTTL() > 0);
         long next = raft.getKVClient().put(bytes("/after"), bytes("1")).get(30, TimeUnit.SECONDS).getHeader()
@@ -85,7 +86,7 @@ public class SqliteConversionIT {
         Client second = client(joiner);
         Await.until("the joined server to serve the converted data", Duration.ofSeconds(60), () -> {
             try {
-                return render(before).equals(render(withoutAfter(all(second, revision))));
+                return render(before).equals(render(withoutAfter(all(second, "/", revision))));
             } catch (Exception e) {
                 return false;
             }
@@ -105,7 +106,7 @@ public class SqliteConversionIT {
                 "--disable-apiserver"));
         sqlite.start();
         fill(client(sqlite), 2_000);
-        List<KeyValue> before = all(client(sqlite), 0);
+        List<KeyValue> before = all(client(sqlite), "/", 0);
         sqlite.stop(Duration.ofSeconds(30));
         clients.forEach(Client::close);
         clients.clear();
@@ -125,7 +126,7 @@ public class SqliteConversionIT {
                     "--node-name", "k1", "--disable-apiserver", "--cluster-init"));
             again.start();
             Client raft = client(again);
-            assertEquals("after a crash at " + step, render(before), render(all(raft, 0)));
+            assertEquals("after a crash at " + step, render(before), render(all(raft, "/", 0)));
             assertEquals(1, raft.getClusterClient().listMember().get(30, TimeUnit.SECONDS).getMembers().size());
             Path db = dataDir.resolve("server/db");
             assertTrue(step, Files.exists(db.resolve("state.db.migrated")));
@@ -160,27 +161,9 @@ public class SqliteConversionIT {
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
     }
 
-    private static List<KeyValue> all(Client client, long revision) throws Exception {
-        GetOption.Builder options = GetOption.builder().isPrefix(true);
-        if (revision > 0) {
-            options.withRevision(revision);
-        }
-        return client.getKVClient().get(bytes("/"), options.build()).get(60, TimeUnit.SECONDS).getKvs();
-    }
 
     private static List<KeyValue> withoutAfter(List<KeyValue> kvs) {
         return kvs.stream().filter(kv -> !kv.getKey().toString(StandardCharsets.UTF_8).equals("/after")).toList();
-    }
-
-    private static String render(List<KeyValue> kvs) {
-        StringBuilder out = new StringBuilder();
-        for (KeyValue kv : kvs) {
-            out.append(kv.getKey().toString(StandardCharsets.UTF_8)).append('=')
-                    .append(kv.getValue().toString(StandardCharsets.UTF_8)).append(' ').append(kv.getCreateRevision())
-                    .append(' ').append(kv.getModRevision()).append(' ').append(kv.getVersion()).append(' ')
-                    .append(kv.getLease()).append('\n');
-        }
-        return out.toString();
     }
 
     private CairnProcess track(CairnProcess p) {

@@ -6,10 +6,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.api.KeyRange;
@@ -61,8 +57,7 @@ public class CairnInFelixIT {
 
     @Configuration
     public Option[] config() {
-        return options(FelixBundles.runtime(), junitBundles(), cleanCaches(true),
-                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+        return FelixBundles.felix();
     }
 
     @Before

@@ -3,10 +3,6 @@ package dev.cairn.itests.osgi;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.api.DatastoreException;
@@ -80,8 +76,7 @@ abstract class HotSwapScenario {
 
     @Configuration
     public Option[] config() {
-        return options(FelixBundles.runtime(), junitBundles(), cleanCaches(true),
-                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+        return FelixBundles.felix();
     }
 
     @Before

@@ -7,13 +7,10 @@ import dev.cairn.datastore.api.RangeRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +31,7 @@ final class RaftWarmUp {
     static void run(RaftSettings real) throws Exception {
         long start = System.nanoTime();
         Path dir = real.dir().resolveSibling(real.dir().getFileName() + "-" + NAME);
-        deleteTree(dir);
+        SqliteConversion.deleteTree(dir);
         int port = freeLoopbackPort();
         String url = "https://127.0.0.1:" + port;
         RaftSettings s = new RaftSettings(dir, NAME, MemberIds.ofPeerUrl(url), "127.0.0.1", port, List.of(url),
@@ -51,7 +48,7 @@ final class RaftWarmUp {
             member.range(RangeRequest.of(KeyRange.single(Bytes.utf8("warm-up")))).get(LEADER_WAIT.toMillis(),
                     TimeUnit.MILLISECONDS);
         } finally {
-            deleteTree(dir);
+            SqliteConversion.deleteTree(dir);
         }
         LOG.info("raft warm-up done tookMs={}", (System.nanoTime() - start) / 1_000_000);
     }
@@ -59,17 +56,6 @@ final class RaftWarmUp {
     private static int freeLoopbackPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
