@@ -23,7 +23,7 @@ public class HotSwapRaftIT extends HotSwapScenario {
     }
 
     @Test
-    public void theRaftBackendBundleIsUpdatedUnderLoad() throws Exception {
-        swapUnderLoad("dev.cairn.datastore-raft");
+    public void theRaftBackendBundleIsUpdatedUnderLoadAndWatch() throws Exception {
+        swapBackendUnderLoad("dev.cairn.datastore-raft");
     }
 }

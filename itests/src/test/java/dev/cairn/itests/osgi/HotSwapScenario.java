@@ -50,10 +50,10 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Bundles stopped, updated to a new bundle version and started again while writers go on through the published
- * Datastore and a real {@code etcdctl watch} (a gRPC stream from another process) watches: no acknowledged write is
- * lost, writes are at worst refused with a retryable UNAVAILABLE, the server serves again once the bundle is back,
- * and the watch sees every acknowledged revision once, in order. Each subclass runs one backend in its own Felix on
- * its own loopback address.
+ * Datastore: no acknowledged write is lost, writes are at worst refused with a retryable UNAVAILABLE, and the server
+ * serves again once the bundle is back. Across a backend bundle's swap a real {@code etcdctl watch} (a gRPC stream
+ * from another process, on the etcd port that stays open) sees every acknowledged revision once, in order. Each
+ * subclass runs one backend in its own Felix on its own loopback address.
  */
 abstract class HotSwapScenario {
     static final long TIMEOUT_MS = 60_000;
@@ -66,7 +66,8 @@ abstract class HotSwapScenario {
     @Inject
     ConfigurationAdmin configAdmin;
 
-    private Path dataDir;
+    /** One server per framework (a class): configured before its first test. */
+    private static Path dataDir;
 
     /** This scenario's loopback address. */
     abstract String address();
@@ -81,6 +82,9 @@ abstract class HotSwapScenario {
 
     @Before
     public void configure() throws Exception {
+        if (configAdmin.listConfigurations("(service.pid=cairn.server)") != null) {
+            return;
+        }
         Files.createDirectories(Path.of("target"));
         dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "hot-swap-data");
         Hashtable<String, Object> props = new Hashtable<>();
@@ -94,8 +98,11 @@ abstract class HotSwapScenario {
         configAdmin.getConfiguration("cairn.server", "?").update(props);
     }
 
-    /** Stops, updates and starts each bundle in turn under load; then checks every write and the watch. */
-    void swapUnderLoad(String... symbolicNames) throws Exception {
+    /**
+     * Stops, updates and starts the backend bundle under load while {@code etcdctl watch} watches through the etcd
+     * port, which stays open; then checks every write and the watch.
+     */
+    void swapBackendUnderLoad(String backend) throws Exception {
         Datastore store = awaitStore();
         awaitPort(2379, true);
         long start = store.put(PutRequest.of(bytes("/swap/start"), bytes("0"))).get(TIMEOUT_MS,
@@ -103,6 +110,44 @@ abstract class HotSwapScenario {
         Path watchOutput = dataDir.resolve("watch.json");
         Process watch = etcdctl(watchOutput, "watch", "--prefix", "/swap/w", "--rev", String.valueOf(start + 1),
                 "-w", "json");
+        Writers writers = swapUnderLoad(store, backend);
+        try {
+            long lastRevision = writers.acknowledged.values().stream().mapToLong(Long::longValue).max().orElse(0);
+            await("etcdctl watch to show revision " + lastRevision, () -> watched(watchOutput).contains(lastRevision)
+                    || !watch.isAlive());
+            List<Long> seen = watched(watchOutput);
+            assertTrue("etcdctl watch still running: " + tail(watchOutput), watch.isAlive());
+            for (int i = 1; i < seen.size(); i++) {
+                assertTrue("watch revisions in order, no duplicate: " + seen.get(i - 1) + " then " + seen.get(i),
+                        seen.get(i) > seen.get(i - 1));
+            }
+            TreeSet<Long> missing = new TreeSet<>(writers.acknowledged.values());
+            missing.removeAll(seen);
+            assertTrue("acknowledged revisions the watch did not show: " + missing, missing.isEmpty());
+        } finally {
+            watch.destroyForcibly();
+        }
+    }
+
+    /**
+     * Stops, updates and starts the bundles that serve the etcd API and the HTTPS API under load: their ports close
+     * and open again (clients reconnect), writes through the Datastore go on, and the new etcd API serves them.
+     */
+    void swapServingBundlesUnderLoad(String... bundles) throws Exception {
+        Datastore store = awaitStore();
+        awaitPort(2379, true);
+        Writers writers = swapUnderLoad(store, bundles);
+        awaitPort(6443, true);
+        String last = writers.acknowledged.keySet().iterator().next();
+        Path got = dataDir.resolve("get.txt");
+        Process get = etcdctl(got, "get", last, "--print-value-only");
+        assertTrue("etcdctl get finished", get.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        assertEquals("etcdctl get through the updated etcd API: " + Files.readString(got), 0, get.exitValue());
+        assertEquals("v", Files.readString(got).trim());
+    }
+
+    /** Writers run while each bundle in turn is stopped, updated and started; then every write is checked. */
+    private Writers swapUnderLoad(Datastore store, String... symbolicNames) throws Exception {
         Writers writers = new Writers(store);
         try {
             writers.start();
@@ -121,30 +166,13 @@ abstract class HotSwapScenario {
             writers.stop();
         }
         assertTrue("only retryable refusals: " + writers.otherFailures, writers.otherFailures.isEmpty());
-        long last = 0;
         for (Map.Entry<String, Long> ack : writers.acknowledged.entrySet()) {
             RangeResult r = store.range(RangeRequest.of(KeyRange.single(bytes(ack.getKey())))).get(TIMEOUT_MS,
                     TimeUnit.MILLISECONDS);
             assertEquals("acknowledged write " + ack.getKey(), 1, r.kvs().size());
             assertEquals(ack.getKey(), (long) ack.getValue(), r.kvs().get(0).modRevision());
-            last = Math.max(last, ack.getValue());
         }
-        long lastRevision = last;
-        try {
-            await("etcdctl watch to show revision " + lastRevision, () -> watched(watchOutput).contains(lastRevision)
-                    || !watch.isAlive());
-            List<Long> seen = watched(watchOutput);
-            assertTrue("etcdctl watch still running: " + tail(watchOutput), watch.isAlive());
-            for (int i = 1; i < seen.size(); i++) {
-                assertTrue("watch revisions in order, no duplicate: " + seen.get(i - 1) + " then " + seen.get(i),
-                        seen.get(i) > seen.get(i - 1));
-            }
-            TreeSet<Long> missing = new TreeSet<>(writers.acknowledged.values());
-            missing.removeAll(seen);
-            assertTrue("acknowledged revisions the watch did not show: " + missing, missing.isEmpty());
-        } finally {
-            watch.destroyForcibly();
-        }
+        return writers;
     }
 
     /** The same jar with {@code Bundle-Version} raised, as a new release of the bundle would be. */

@@ -23,7 +23,12 @@ public class HotSwapSqliteIT extends HotSwapScenario {
     }
 
     @Test
-    public void backendEtcdApiAndHttpsApiBundlesAreUpdatedUnderLoad() throws Exception {
-        swapUnderLoad("dev.cairn.datastore-sqlite", "dev.cairn.etcd-server", "dev.cairn.apiserver");
+    public void theSqliteBackendBundleIsUpdatedUnderLoadAndWatch() throws Exception {
+        swapBackendUnderLoad("dev.cairn.datastore-sqlite");
+    }
+
+    @Test
+    public void theEtcdApiAndHttpsApiBundlesAreUpdatedUnderLoad() throws Exception {
+        swapServingBundlesUnderLoad("dev.cairn.etcd-server", "dev.cairn.apiserver");
     }
 }
