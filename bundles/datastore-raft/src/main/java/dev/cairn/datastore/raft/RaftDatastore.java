@@ -870,8 +870,15 @@ public final class RaftDatastore implements Datastore {
 
         @Override
         public void failed(Throwable cause) {
-            LOG.error("replica store failed member={} cause=\"{}\" action=\"stopping this Raft member; restart the"
-                    + " server to recover the store from its log\"", settings.name(), cause.toString(), cause);
+            if (cause instanceof NewerFormatException) {
+                // a restart of this release stops at the same entry or snapshot: only an upgrade helps
+                LOG.error("raft member cannot read what a newer Cairn wrote member={} cause=\"{}\" action=\"stopping"
+                        + " this Raft member; upgrade this server to the release the other members run, then start"
+                        + " it again\"", settings.name(), cause.getMessage());
+            } else {
+                LOG.error("replica store failed member={} cause=\"{}\" action=\"stopping this Raft member; restart"
+                        + " the server to recover the store from its log\"", settings.name(), cause.toString(), cause);
+            }
             RaftNode n = node;
             if (n != null) {
                 CompletableFuture.runAsync(() -> n.division().close());

@@ -1,6 +1,7 @@
 package dev.cairn.datastore.raft;
 
 import dev.cairn.datastore.sqlite.ReplicaStore;
+import dev.cairn.datastore.sqlite.StoreFileVersion;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -68,13 +69,20 @@ final class SqliteConversion {
         Files.createDirectories(s.dir());
         Path copy = s.dir().resolve("converted-snapshot.tmp");
         Files.deleteIfExists(copy);
-        Counts counts;
         if (converted) {
-            counts = copy(image, copy);
+            vacuumInto(image, copy);
         } else {
             Files.move(image, copy, StandardCopyOption.ATOMIC_MOVE); // a private file: prepared in place
-            counts = prepare(copy);
         }
+        try {
+            // before the copy is changed or becomes the group's first snapshot: a store a newer Cairn wrote is
+            // refused while the source is untouched and no Raft storage exists yet
+            StoreFileVersion.check(copy, converted ? "the SQLite datastore " + image : "the store of " + what);
+        } catch (IllegalStateException e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
+        Counts counts = prepare(copy);
         LOG.info("{}: store copied source={} keys={} revisions={} leases={} revision={} bytes={}"
                 + " tookMs={} rateMiBPerSec={}", what, image, counts.keys, counts.versions, counts.leases,
                 counts.revision, Files.size(copy), millisSince(start), rate(Files.size(copy), start));
@@ -108,18 +116,17 @@ final class SqliteConversion {
     private record Counts(long keys, long versions, long leases, long revision) {
     }
 
-    /**
-     * A consistent copy of the SQLite store (WAL included) without the member rows and request records of the
-     * node or cluster it came from, which mean nothing to the new group.
-     */
-    private static Counts copy(Path source, Path target) throws SQLException, IOException {
+    /** A consistent copy of the SQLite store, WAL included. */
+    private static void vacuumInto(Path source, Path target) throws SQLException {
         try (Connection c = connect(source); Statement st = c.createStatement()) {
             st.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
         }
-        return prepare(target);
     }
 
-    /** Clears what belongs to the store's former node or cluster and puts it at {@link #INITIAL}; fsyncs it. */
+    /**
+     * Clears the member rows and request records of the node or cluster the store came from, which mean nothing to
+     * the new group, and puts it at {@link #INITIAL}; fsyncs it.
+     */
     private static Counts prepare(Path target) throws SQLException, IOException {
         try (Connection c = connect(target); Statement st = c.createStatement()) {
             st.execute("DELETE FROM members");

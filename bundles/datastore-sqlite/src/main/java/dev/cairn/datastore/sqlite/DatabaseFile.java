@@ -173,8 +173,11 @@ final class DatabaseFile {
             probe.queryLong("SELECT COUNT(*) FROM latest");
             probe.queryLong("SELECT COUNT(*) FROM leases");
             if (version > Schema.VERSION) {
-                throw refused("it has schema version " + version + " but this Cairn reads up to version "
-                        + Schema.VERSION + "; run a newer Cairn", null);
+                // not refused(): its advice (restore a snapshot, or move the file away) would lose a newer store
+                throw new NewerStoreException("cannot open the SQLite datastore " + path + ": it was written by a"
+                        + " newer Cairn (store schema version " + version + "; this Cairn reads versions 1 to "
+                        + Schema.VERSION + "). The file was not modified; run the Cairn release that wrote it, or a"
+                        + " newer one");
             }
             if (version < 1) {
                 throw refused("it has an invalid schema version " + version, null);
