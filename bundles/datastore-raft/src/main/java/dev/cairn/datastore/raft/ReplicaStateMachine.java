@@ -122,6 +122,11 @@ final class ReplicaStateMachine extends BaseStateMachine {
         return applied;
     }
 
+    /** Why applying stopped at an entry (this member then serves nothing new), or null while it applies. */
+    RuntimeException halted() {
+        return halted;
+    }
+
     /** The fsyncDelay failpoint on the Raft log ({@link LogFlushDelay}); set before the server starts. */
     void delayLogFsyncs(java.time.Duration delay) {
         logFlush = LogFlushDelay.of(delay);

@@ -156,7 +156,16 @@ final class DatabaseFile {
      * writes to it. Returns the schema version, or 0 when the database has no tables yet.
      */
     int probeSchemaVersion() {
-        try (Statements probe = new Statements(open(readOnlyConfig()))) {
+        // without a WAL to read (a clean shutdown) the file is read as immutable, which leaves no -wal or -shm file
+        // beside a store that is then refused; after a crash the WAL may hold commits, so it is read normally
+        Path wal = path.resolveSibling(path.getFileName() + "-wal");
+        boolean noWal;
+        try {
+            noWal = !Files.exists(wal) || Files.size(wal) == 0;
+        } catch (IOException e) {
+            noWal = false;
+        }
+        try (Statements probe = noWal ? openImmutable(path) : new Statements(open(readOnlyConfig()))) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = probe.get("SELECT name FROM sqlite_master WHERE type = 'table'").executeQuery()) {
                 while (rs.next()) {
@@ -230,6 +239,17 @@ final class DatabaseFile {
         SQLiteConfig c = readOnlyConfig();
         c.setCacheSize(-4_096);
         return new Statements(open(c));
+    }
+
+    /**
+     * A read-only connection that treats {@code file} as immutable: SQLite takes no lock and creates no -wal or -shm
+     * file, and ignores a WAL (so only for a file whose WAL is empty or absent).
+     */
+    static Statements openImmutable(Path file) throws SQLException {
+        SQLiteDataSource source = new SQLiteDataSource(readOnlyConfig());
+        // a URI (percent-encoded path) so that SQLite takes the immutable parameter
+        source.setUrl("jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1");
+        return new Statements(source.getConnection());
     }
 
     /** A read-only connection to another database file (a snapshot copy). */

@@ -3,8 +3,6 @@ package dev.cairn.datastore.sqlite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * The schema version recorded in a closed store file: a Raft member's snapshot copy, or the image inside an etcd
@@ -48,12 +46,7 @@ public final class StoreFileVersion {
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(name + " does not exist or is not a file");
         }
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        SQLiteDataSource source = new SQLiteDataSource(config);
-        // a URI (percent-encoded path) so that SQLite takes the immutable parameter
-        source.setUrl("jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1");
-        try (Statements db = new Statements(source.getConnection())) {
+        try (Statements db = DatabaseFile.openImmutable(file)) {
             return Meta.read(db).schemaVersion();
         } catch (SQLException e) {
             throw new IllegalStateException(name + " is not a readable Cairn store: " + e.getMessage()

@@ -29,7 +29,8 @@ public final class StoreContent {
     /** The content of {@code store}, which was compacted at {@code compactRevision} (0: never). */
     public static String of(Datastore store, long compactRevision) throws Exception {
         StringBuilder out = new StringBuilder();
-        long revision = store.currentRevision();
+        // a linearizable read's revision, not currentRevision(): a replica may still be applying its log
+        long revision = get(store.range(RangeRequest.builder(KeyRange.all()).countOnly(true).build())).revision();
         out.append("revision ").append(revision).append('\n');
         if (compactRevision > 1) {
             out.append("compacted ").append(compactRevision).append(": reads below it ")
