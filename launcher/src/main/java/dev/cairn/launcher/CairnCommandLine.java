@@ -42,6 +42,9 @@ final class CairnCommandLine {
         snapshot.addSubcommand("delete", serviceCommand(new EtcdSnapshotCommand.Delete()));
         snapshot.addSubcommand("prune", serviceCommand(new EtcdSnapshotCommand.Prune()));
         root.addSubcommand("etcd-snapshot", snapshot);
+        CommandLine datastore = serviceCommand(new DatastoreCommand());
+        datastore.addSubcommand("convert", serviceCommand(new DatastoreCommand.Convert()));
+        root.addSubcommand("datastore", datastore);
         CommandLine commandLine = new CommandLine(root);
         commandLine.setUsageHelpWidth(100);
         return commandLine;

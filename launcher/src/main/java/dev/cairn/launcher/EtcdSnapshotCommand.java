@@ -31,12 +31,12 @@ final class EtcdSnapshotCommand {
                 description = "Data dir of the running server (default: /var/lib/cairn).")
         Path dataDir = SettingsSources.DEFAULT_DATA_DIR;
 
-        Object request(Map<String, Object> body, Duration timeout) throws SnapshotCommandException {
+        Object request(Map<String, Object> body, Duration timeout) throws ServerCommandException {
             String answer = RunningServer.of(dataDir).post(PATH, Json.write(body), timeout);
             try {
                 return Json.parse(answer);
             } catch (IllegalArgumentException e) {
-                throw new SnapshotCommandException("the server answered something that is not JSON: " + answer);
+                throw new ServerCommandException("the server answered something that is not JSON: " + answer);
             }
         }
 
@@ -57,7 +57,7 @@ final class EtcdSnapshotCommand {
         boolean compress;
 
         @Override
-        public int run(PrintStream out) throws SnapshotCommandException {
+        public int run(PrintStream out) throws ServerCommandException {
             Map<String, Object> body = operation("save");
             body.put("name", name);
             body.put("compress", compress);
@@ -72,7 +72,7 @@ final class EtcdSnapshotCommand {
             description = "List the snapshot files, oldest first.")
     static final class List extends Subcommand {
         @Override
-        public int run(PrintStream out) throws SnapshotCommandException {
+        public int run(PrintStream out) throws ServerCommandException {
             java.util.List<?> files = Json.array(Json.member(request(operation("list"), TIMEOUT), "snapshots"),
                     "snapshots");
             java.util.List<String[]> rows = new ArrayList<>();
@@ -111,7 +111,7 @@ final class EtcdSnapshotCommand {
         java.util.List<String> names = new ArrayList<>();
 
         @Override
-        public int run(PrintStream out) throws SnapshotCommandException {
+        public int run(PrintStream out) throws ServerCommandException {
             Map<String, Object> body = operation("delete");
             body.put("names", names);
             printDeleted(out, request(body, TIMEOUT));
@@ -130,9 +130,9 @@ final class EtcdSnapshotCommand {
         int retention = 5;
 
         @Override
-        public int run(PrintStream out) throws SnapshotCommandException {
+        public int run(PrintStream out) throws ServerCommandException {
             if (retention < 1) {
-                throw new SnapshotCommandException("--retention must be 1 or more (it is " + retention + ")");
+                throw new ServerCommandException("--retention must be 1 or more (it is " + retention + ")");
             }
             Map<String, Object> body = operation("prune");
             body.put("name", name);

@@ -53,14 +53,15 @@ public final class Main {
             command = command.subcommand();
         }
         if (command.commandSpec().userObject() instanceof CertificateCommand
-                || command.commandSpec().userObject() instanceof EtcdSnapshotCommand) {
+                || command.commandSpec().userObject() instanceof EtcdSnapshotCommand
+                || command.commandSpec().userObject() instanceof DatastoreCommand) {
             command.commandSpec().commandLine().usage(outWriter); // "cairn certificate" alone: list its commands
             return 0;
         }
         if (command.commandSpec().userObject() instanceof ServiceCommand service) {
             try {
                 return service.run(out);
-            } catch (InstallException | StartupException | RotationException | SnapshotCommandException e) {
+            } catch (InstallException | StartupException | RotationException | ServerCommandException e) {
                 err.println("cairn: " + e.getMessage());
                 return 1;
             }

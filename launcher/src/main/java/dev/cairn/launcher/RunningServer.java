@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The server running on a data dir, as the commands that act on it ({@code cairn etcd-snapshot}) reach it: the
- * supervisor URL the server keeps in {@code <data-dir>/server/supervisor.url} while it runs, trusted through the
- * cluster CA in {@code server/tls/server-ca.crt} and authenticated as the server user with the password of
+ * The server running on a data dir, as the commands that act on it ({@code cairn etcd-snapshot}, {@code cairn
+ * datastore convert}) reach it: the supervisor URL the server keeps in {@code <data-dir>/server/supervisor.url} while
+ * it runs, trusted through the cluster CA in {@code server/tls/server-ca.crt} and authenticated as the server user with the password of
  * {@code server/token} (so only someone who can read the data dir can act).
  */
 final class RunningServer {
@@ -30,55 +30,55 @@ final class RunningServer {
         this.client = client;
     }
 
-    static RunningServer of(Path dataDir) throws SnapshotCommandException {
+    static RunningServer of(Path dataDir) throws ServerCommandException {
         Path server = dataDir.toAbsolutePath().resolve("server");
         String url = read(server.resolve(URL_FILE), dataDir).trim();
         byte[] ca;
         try {
             ca = Files.readAllBytes(server.resolve("tls").resolve("server-ca.crt"));
         } catch (IOException e) {
-            throw new SnapshotCommandException("cannot read the cluster CA " + server.resolve("tls/server-ca.crt")
+            throw new ServerCommandException("cannot read the cluster CA " + server.resolve("tls/server-ca.crt")
                     + ": " + e.getMessage());
         }
         String password;
         try {
             password = JoinToken.parse(read(server.resolve("token"), dataDir).trim()).password();
         } catch (IllegalArgumentException e) {
-            throw new SnapshotCommandException("the token in " + server.resolve("token") + " is not valid: "
+            throw new ServerCommandException("the token in " + server.resolve("token") + " is not valid: "
                     + e.getMessage());
         }
         return new RunningServer(dataDir, url, SupervisorClient.pinned(url, ca, "server", password));
     }
 
-    private static String read(Path file, Path dataDir) throws SnapshotCommandException {
+    private static String read(Path file, Path dataDir) throws ServerCommandException {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new SnapshotCommandException("no running Cairn server uses the data dir " + dataDir + " (" + file
+            throw new ServerCommandException("no running Cairn server uses the data dir " + dataDir + " (" + file
                     + " is missing); start it with 'cairn server --data-dir " + dataDir + "' or pass the data dir"
                     + " of the running server with --data-dir");
         } catch (IOException e) {
-            throw new SnapshotCommandException("cannot read " + file + ": " + e.getMessage()
+            throw new ServerCommandException("cannot read " + file + ": " + e.getMessage()
                     + " (run this command as the user the server runs as)");
         }
     }
 
     /** POSTs {@code json} and returns the answer's body; a refusal's message becomes the exception's. */
-    String post(String path, String json, Duration timeout) throws SnapshotCommandException {
+    String post(String path, String json, Duration timeout) throws ServerCommandException {
         SupervisorClient.Answer answer;
         try {
             answer = client.post(path, json, timeout);
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new SnapshotCommandException("the Cairn server of " + dataDir + " does not answer at " + url
+            throw new ServerCommandException("the Cairn server of " + dataDir + " does not answer at " + url
                     + " (" + e.getMessage() + "); is it running?", e);
         } catch (IOException e) {
-            throw new SnapshotCommandException("request to the Cairn server at " + url + " failed: " + e, e);
+            throw new ServerCommandException("request to the Cairn server at " + url + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SnapshotCommandException("interrupted while waiting for the server at " + url, e);
+            throw new ServerCommandException("interrupted while waiting for the server at " + url, e);
         }
         if (answer.status() != 200) {
-            throw new SnapshotCommandException(answer.error());
+            throw new ServerCommandException(answer.error());
         }
         return answer.text();
     }

@@ -6,5 +6,5 @@ import java.io.PrintStream;
 interface ServiceCommand {
 
     /** Runs the command with the distribution of this process and the host's systemctl; returns the exit status. */
-    int run(PrintStream out) throws InstallException, StartupException, RotationException, SnapshotCommandException;
+    int run(PrintStream out) throws InstallException, StartupException, RotationException, ServerCommandException;
 }

@@ -1,6 +1,7 @@
 package dev.cairn.apiserver;
 
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.conversion.LiveConversion;
 import dev.cairn.datastore.snapshot.SnapshotService;
 import dev.cairn.security.api.ClusterCredentials;
 import dev.cairn.security.api.ClusterTls;
@@ -121,6 +122,10 @@ public final class ApiServerComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile SnapshotService snapshots;
 
+    /** The selector's live conversion, for {@code cairn datastore convert}. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile LiveConversion conversion;
+
     private volatile HttpsListener listener;
     private volatile Path urlFile;
     private volatile KubeApiServer server;
@@ -186,7 +191,8 @@ public final class ApiServerComponent {
                 config.disable_kube_proxy(), config.disable_network_policy(), config.secrets_encryption());
         return new SupervisorRoutes(tls.serverCa(), new BasicAuth(credentials), critical,
                 new BootstrapFiles(dataDir.resolve("server")), new ClusterMembers(datastore), nodes,
-                new SnapshotRequests(() -> snapshots), next);
+                new SnapshotRequests(() -> snapshots),
+                new ConversionRequests(() -> conversion), next);
     }
 
     /** The bound HTTPS port (the configured one, or the one picked for port 0). */

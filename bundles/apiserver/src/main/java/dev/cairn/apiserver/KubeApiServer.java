@@ -68,7 +68,7 @@ final class KubeApiServer implements AutoCloseable {
     synchronized void start(String url) {
         DefaultNamespaces.ensure(store);
         NodeHeartbeat heartbeat = new NodeHeartbeat(store, clock, settings.nodeName(), settings.nodeIp(),
-                "raft".equals(datastore.type()), url);
+                () -> "raft".equals(datastore.type()), url);
         NodeLifecycle lifecycle = new NodeLifecycle(store, clock, settings.grace());
         heartbeat.beat();
         timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("apiserver-nodes", true));

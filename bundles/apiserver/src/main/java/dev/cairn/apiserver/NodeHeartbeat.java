@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * This server as a Node, the way a kubelet keeps itself: the Node object (roles, addresses, node info, Ready),
@@ -24,15 +25,15 @@ final class NodeHeartbeat {
     private final Clock clock;
     private final String name;
     private final String address;
-    private final boolean etcdMember;
+    private final BooleanSupplier etcdMember;
     private final String apiServerUrl;
 
     /**
-     * @param etcdMember   true when this server is a Raft member (etcd role)
+     * @param etcdMember   whether this server is a Raft member (etcd role) now; a live conversion makes it one
      * @param apiServerUrl this server's HTTPS URL, listed to agents (annotation
      *                     {@value NodeRegistration#APISERVER_URL_ANNOTATION})
      */
-    NodeHeartbeat(ObjectStore store, Clock clock, String name, String address, boolean etcdMember,
+    NodeHeartbeat(ObjectStore store, Clock clock, String name, String address, BooleanSupplier etcdMember,
             String apiServerUrl) {
         this.store = store;
         this.apiServerUrl = apiServerUrl;
@@ -74,7 +75,7 @@ final class NodeHeartbeat {
         labels.addProperty("node-role.kubernetes.io/master", "true");
         JsonObject annotations = child(meta, "annotations");
         annotations.addProperty(NodeRegistration.APISERVER_URL_ANNOTATION, apiServerUrl);
-        if (etcdMember) {
+        if (etcdMember.getAsBoolean()) {
             labels.addProperty("node-role.kubernetes.io/etcd", "true");
             annotations.addProperty("etcd.k3s.cattle.io/node-name", name);
             annotations.addProperty("etcd.k3s.cattle.io/node-address", address);

@@ -23,10 +23,11 @@ final class SupervisorRoutes implements HttpRoutes {
     static final String CLIENT_KUBELET = "/v1-cairn/client-kubelet.crt";
     static final String APISERVERS = "/v1-cairn/apiservers";
     static final String SNAPSHOT = "/db/snapshot";
+    static final String CONVERT = "/db/convert";
     /** Each path with the one method it answers. */
     private static final Map<String, String> METHODS = Map.of("/cacerts", "GET", "/ping", "GET",
             "/v1-cairn/config", "GET", "/v1-cairn/server-bootstrap", "GET", "/db/info", "GET", "/db/members", "POST",
-            CLIENT_KUBELET, "POST", APISERVERS, "GET", SNAPSHOT, "POST");
+            CLIENT_KUBELET, "POST", APISERVERS, "GET", SNAPSHOT, "POST", CONVERT, "POST");
 
     private final Path serverCa;
     private final BasicAuth auth;
@@ -35,6 +36,7 @@ final class SupervisorRoutes implements HttpRoutes {
     private final ClusterMembers members;
     private final NodeRegistration nodes;
     private final SnapshotRequests snapshots;
+    private final ConversionRequests conversions;
     private final HttpRoutes next;
 
     /**
@@ -44,8 +46,10 @@ final class SupervisorRoutes implements HttpRoutes {
      * @param next     the routes of every other path
      */
     SupervisorRoutes(Path serverCa, BasicAuth auth, CriticalConfig critical, BootstrapFiles bootstrap,
-            ClusterMembers members, NodeRegistration nodes, SnapshotRequests snapshots, HttpRoutes next) {
+            ClusterMembers members, NodeRegistration nodes, SnapshotRequests snapshots,
+            ConversionRequests conversions, HttpRoutes next) {
         this.snapshots = snapshots;
+        this.conversions = conversions;
         this.serverCa = serverCa;
         this.nodes = nodes;
         this.auth = auth;
@@ -114,6 +118,9 @@ final class SupervisorRoutes implements HttpRoutes {
             case SNAPSHOT:
                 auth.require(request, SERVER);
                 return snapshots.handle(request.body());
+            case CONVERT:
+                auth.require(request, SERVER);
+                return conversions.handle(request.body());
             case "/db/info":
                 auth.requireUnlessLoopback(request, SERVER);
                 return ApiResponse.json(200, members.info());

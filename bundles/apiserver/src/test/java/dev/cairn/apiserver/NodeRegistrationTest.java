@@ -76,7 +76,7 @@ public class NodeRegistrationTest {
                 List.of(), false, false, false, false);
         SupervisorRoutes routes = new SupervisorRoutes(tls.serverCa(), new BasicAuth(FakeCluster.credentials()),
                 critical, new BootstrapFiles(dataDir.resolve("server")), new ClusterMembers(datastore), nodes,
-                new SnapshotRequests(() -> null), kube);
+                new SnapshotRequests(() -> null), new ConversionRequests(() -> null), kube);
         listener = new HttpsListener(routes);
         int port = listener.start(new InetSocketAddress(IP, 0), tls.servingCert(), tls.servingKey(),
                 tls.clientCa());
@@ -169,7 +169,7 @@ public class NodeRegistrationTest {
 
     @Test
     public void theServerListNamesThisServerFirstAndEveryServerNode() throws Exception {
-        new NodeHeartbeat(store, Clock.systemUTC(), "s2", "127.0.0.2", false, "https://127.0.0.2:6443").beat();
+        new NodeHeartbeat(store, Clock.systemUTC(), "s2", "127.0.0.2", () -> false, "https://127.0.0.2:6443").beat();
         HttpResponse<String> answer = client(null).send(HttpRequest.newBuilder(URI.create(url
                 + "/v1-cairn/apiservers")).header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                         NODE_LOGIN.getBytes(StandardCharsets.UTF_8))).GET().build(),

@@ -63,7 +63,7 @@ public class NodeStatusTest {
 
     @Test
     public void registersItselfAsAReadyControlPlaneWithALease() {
-        new NodeHeartbeat(store, clock, "server1", "127.0.0.9", false, "https://127.0.0.9:6443").beat();
+        new NodeHeartbeat(store, clock, "server1", "127.0.0.9", () -> false, "https://127.0.0.9:6443").beat();
         JsonObject node = store.get(ResourceType.NODES, null, "server1");
         assertEquals("Ready", TableRenderer.nodeStatus(node));
         assertEquals("control-plane,master", TableRenderer.roles(ObjectStore.labelsOf(node)));
@@ -75,17 +75,18 @@ public class NodeStatusTest {
 
     @Test
     public void raftMembersHaveTheEtcdRole() {
-        new NodeHeartbeat(store, clock, "server1", "127.0.0.9", true, "https://127.0.0.9:6443").beat();
+        new NodeHeartbeat(store, clock, "server1", "127.0.0.9", () -> true, "https://127.0.0.9:6443").beat();
         assertEquals("control-plane,etcd,master", TableRenderer.roles(ObjectStore.labelsOf(
                 store.get(ResourceType.NODES, null, "server1"))));
-        new NodeHeartbeat(store, clock, "server1", "127.0.0.9", false, "https://127.0.0.9:6443").beat();
+        new NodeHeartbeat(store, clock, "server1", "127.0.0.9", () -> false, "https://127.0.0.9:6443").beat();
         assertEquals("control-plane,master", TableRenderer.roles(ObjectStore.labelsOf(
                 store.get(ResourceType.NODES, null, "server1"))));
     }
 
     @Test
     public void aNodeWithoutHeartbeatTurnsNotReadyAfterTheGracePeriodAndBackOnTheNextBeat() {
-        NodeHeartbeat heartbeat = new NodeHeartbeat(store, clock, "server1", "127.0.0.9", false, "https://127.0.0.9:6443");
+        NodeHeartbeat heartbeat = new NodeHeartbeat(store, clock, "server1", "127.0.0.9", () -> false,
+                "https://127.0.0.9:6443");
         NodeLifecycle lifecycle = new NodeLifecycle(store, clock, Duration.ofSeconds(40));
         heartbeat.beat();
         clock.now = clock.now.plusSeconds(40);

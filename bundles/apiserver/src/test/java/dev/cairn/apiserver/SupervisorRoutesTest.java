@@ -9,6 +9,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.cairn.datastore.api.Member;
 import dev.cairn.datastore.api.StoreError;
+import dev.cairn.datastore.conversion.ConversionException;
+import dev.cairn.datastore.conversion.ConversionReport;
+import dev.cairn.datastore.conversion.LiveConversion;
 import dev.cairn.datastore.snapshot.SnapshotException;
 import dev.cairn.datastore.snapshot.SnapshotFile;
 import dev.cairn.datastore.snapshot.SnapshotService;
@@ -42,6 +45,20 @@ public class SupervisorRoutesTest {
 
     private final FakeCluster cluster = new FakeCluster();
     private final SnapshotsInMemory snapshots = new SnapshotsInMemory();
+    /** Converts once to the embedded etcd, then refuses as a server already on it does. */
+    private final LiveConversion conversion = new LiveConversion() {
+        private boolean converted;
+
+        @Override
+        public synchronized CompletableFuture<ConversionReport> convert(String target) {
+            if (converted) {
+                return CompletableFuture.failedFuture(
+                        new ConversionException("this server already runs on the embedded etcd"));
+            }
+            converted = true;
+            return CompletableFuture.completedFuture(new ConversionReport("sqlite", "raft", 42, 900, 120));
+        }
+    };
     private Path serverDir;
     private TlsLayout tls;
     private HttpsListener listener;
@@ -64,7 +81,8 @@ public class SupervisorRoutesTest {
                 false, true);
         SupervisorRoutes routes = new SupervisorRoutes(tls.serverCa(), new BasicAuth(FakeCluster.credentials()),
                 critical, new BootstrapFiles(serverDir), new ClusterMembers(cluster.datastore()), null,
-                new SnapshotRequests(() -> snapshots), SupervisorRoutes.kubernetesApiDisabled());
+                new SnapshotRequests(() -> snapshots), new ConversionRequests(() -> conversion),
+                SupervisorRoutes.kubernetesApiDisabled());
         listener = new HttpsListener(routes);
         int port = listener.start(new InetSocketAddress(IP, 0), tls.servingCert(), tls.servingKey(), tls.clientCa());
         client = new SupervisorClient(tls.serverCa(), IP, port);
@@ -81,6 +99,27 @@ public class SupervisorRoutesTest {
 
     private static String error(HttpResponse<String> r) {
         return json(r).get("error").getAsString();
+    }
+
+    @Test
+    public void aLiveConversionNeedsTheServerPasswordAndReportsWhatItDid() throws Exception {
+        assertEquals(401, client.post("/db/convert", null, "{\"to\":\"etcd\"}").statusCode());
+        assertEquals(403, client.post("/db/convert", NODE, "{\"to\":\"etcd\"}").statusCode());
+        HttpResponse<String> bad = client.post("/db/convert", SERVER, "[]");
+        assertEquals(400, bad.statusCode());
+        assertTrue(error(bad), error(bad).contains("{\"to\":\"etcd\"}"));
+
+        HttpResponse<String> done = client.post("/db/convert", SERVER, "{\"to\":\"etcd\"}");
+        assertEquals(done.body(), 200, done.statusCode());
+        JsonObject report = json(done).getAsJsonObject("conversion");
+        assertEquals("sqlite", report.get("from").getAsString());
+        assertEquals("raft", report.get("to").getAsString());
+        assertEquals(42, report.get("revision").getAsLong());
+        assertEquals(120, report.get("unavailableMs").getAsLong());
+
+        HttpResponse<String> again = client.post("/db/convert", SERVER, "{\"to\":\"etcd\"}");
+        assertEquals(409, again.statusCode());
+        assertEquals("this server already runs on the embedded etcd", error(again));
     }
 
     @Test

@@ -19,4 +19,13 @@ public interface DatastoreProvider {
      * unreadable store with an empty one.
      */
     Datastore open(BackendSettings settings) throws Exception;
+
+    /**
+     * Called ahead of {@link #open} when the selector will open this backend soon while another one still serves (a
+     * live conversion): do the slow one-time work now (class loading, TLS contexts, thread pools), so that the
+     * switch, during which requests wait, is short. Must not touch the store {@code settings} describe. A failure
+     * is logged and the open goes ahead anyway.
+     */
+    default void prepare(BackendSettings settings) throws Exception {
+    }
 }

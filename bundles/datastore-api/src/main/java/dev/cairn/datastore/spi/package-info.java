@@ -4,5 +4,5 @@
  * {@link dev.cairn.datastore.api.Datastore} as the active datastore.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.cairn.datastore.spi;

@@ -31,6 +31,8 @@ public class RaftDatastoreProvider implements DatastoreProvider {
     private static final Logger LOG = LoggerFactory.getLogger(RaftDatastoreProvider.class);
     /** Option: the SQLite store a new group starts from (--cluster-init on a server that ran on SQLite). */
     static final String CONVERT_FROM = "raft.convert.from";
+    /** Option: a copy of that store taken while it still served (a live conversion); only later writes are copied. */
+    static final String CONVERT_BASE = "raft.convert.base";
     private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
 
     @Reference
@@ -68,6 +70,10 @@ public class RaftDatastoreProvider implements DatastoreProvider {
         }
         String convertFrom = settings.options().getOrDefault(CONVERT_FROM, "");
         if (!convertFrom.isEmpty() && !holdsRaftStorage(raft.raftDir())) {
+            String base = settings.options().getOrDefault(CONVERT_BASE, "");
+            if (!base.isEmpty()) {
+                return stopWhenRemoved(SqliteConversion.runLive(raft, Path.of(convertFrom), Path.of(base)));
+            }
             return stopWhenRemoved(SqliteConversion.run(raft, Path.of(convertFrom),
                     settings.options().getOrDefault(ConversionCrash.OPTION, "")));
         }
@@ -77,6 +83,13 @@ public class RaftDatastoreProvider implements DatastoreProvider {
                     + " the voters are up\"", store.name(), LEADER_WAIT.toMillis());
         }
         return store;
+    }
+
+    /** A live conversion is about to open this backend: the first member of the process starts slowly. */
+    @Override
+    public void prepare(BackendSettings settings) throws Exception {
+        RaftWarmUp.run(RaftSettings.from(settings).withTls(new RaftSettings.PeerTls(tls.peerCa(), tls.peerCert(),
+                tls.peerKey())));
     }
 
     /** The one-shot job is done: the launcher prints the message and stops (not on this activation thread). */

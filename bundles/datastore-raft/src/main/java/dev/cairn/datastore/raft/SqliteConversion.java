@@ -51,16 +51,31 @@ final class SqliteConversion {
     }
 
     /**
+     * A live conversion: {@code base} is a consistent copy of {@code source} taken while it still served; the writes
+     * made since are copied into it (a full copy is made instead if a compaction ran meanwhile), and it becomes the
+     * new group's initial state.
+     */
+    static RaftDatastore runLive(RaftSettings s, Path source, Path base) throws Exception {
+        return newGroup(s, source, base, "live sqlite conversion", true, "");
+    }
+
+    static RaftDatastore newGroup(RaftSettings s, Path image, String what, boolean converted, String crashAt)
+            throws Exception {
+        return newGroup(s, image, null, what, converted, crashAt);
+    }
+
+    /**
      * Makes {@code image} (a store file of the SQLite engine: a single-node store or a snapshot) the initial state
      * of a new one-member group in {@code s.dir()}, and returns this member running as its only voter.
      *
      * @param what      names the job in log lines
      * @param converted the source is the live SQLite store (copied, then renamed by the selector); otherwise
      *                  {@code image} is a private file of the caller's, which is moved and prepared in place
+     * @param base      an earlier copy of {@code image} to bring up to date instead of copying it whole; or null
      * @param crashAt   the {@link ConversionCrash} step to halt at; "" for none
      */
-    static RaftDatastore newGroup(RaftSettings s, Path image, String what, boolean converted, String crashAt)
-            throws Exception {
+    private static RaftDatastore newGroup(RaftSettings s, Path image, Path base, String what, boolean converted,
+            String crashAt) throws Exception {
         if (!Files.isRegularFile(image)) {
             throw new IllegalStateException("cannot convert " + image + " to the embedded etcd: the file does not"
                     + " exist or is not a regular file");
@@ -69,20 +84,24 @@ final class SqliteConversion {
         Files.createDirectories(s.dir());
         Path copy = s.dir().resolve("converted-snapshot.tmp");
         Files.deleteIfExists(copy);
-        if (converted) {
-            vacuumInto(image, copy);
-        } else {
-            Files.move(image, copy, StandardCopyOption.ATOMIC_MOVE); // a private file: prepared in place
+        Counts counts = null;
+        if (base != null && Files.isRegularFile(base)) {
+            Files.move(base, copy, StandardCopyOption.ATOMIC_MOVE);
+            counts = catchUp(copy, image);
+            if (counts == null) {
+                LOG.info("{}: the store was compacted after the copy was taken; copying it whole", what);
+                Files.delete(copy);
+            }
         }
-        try {
-            // before the copy is changed or becomes the group's first snapshot: a store a newer Cairn wrote is
-            // refused while the source is untouched and no Raft storage exists yet
-            StoreFileVersion.check(copy, converted ? "the SQLite datastore " + image : "the store of " + what);
-        } catch (IllegalStateException e) {
-            Files.deleteIfExists(copy);
-            throw e;
+        if (counts == null) { // else brought up to date above, from a copy of a store this release opened
+            if (converted) {
+                vacuumInto(image, copy);
+            } else {
+                Files.move(image, copy, StandardCopyOption.ATOMIC_MOVE); // a private file: prepared in place
+            }
+            requireReadable(copy, converted ? "the SQLite datastore " + image : "the store of " + what);
+            counts = prepare(copy);
         }
-        Counts counts = prepare(copy);
         LOG.info("{}: store copied source={} keys={} revisions={} leases={} revision={} bytes={}"
                 + " tookMs={} rateMiBPerSec={}", what, image, counts.keys, counts.versions, counts.leases,
                 counts.revision, Files.size(copy), millisSince(start), rate(Files.size(copy), start));
@@ -120,6 +139,59 @@ final class SqliteConversion {
     private static void vacuumInto(Path source, Path target) throws SQLException {
         try (Connection c = connect(source); Statement st = c.createStatement()) {
             st.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
+        }
+    }
+
+    /**
+     * Refuses a copy of a store a newer Cairn wrote before it is changed or becomes the group's first snapshot: the
+     * source is then untouched and no Raft storage exists yet.
+     */
+    private static void requireReadable(Path copy, String name) throws IOException {
+        try {
+            StoreFileVersion.check(copy, name);
+        } catch (IllegalStateException e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
+    }
+
+    /**
+     * Copies into {@code copy} what {@code source} wrote after the copy was taken: log rows after the copy's last
+     * one, the latest rows of the keys they touched, the leases and the revision counters. Null when a compaction
+     * ran in between (rows the copy holds are gone from the source), which needs a full copy.
+     */
+    private static Counts catchUp(Path copy, Path source) throws SQLException, IOException {
+        try (Connection c = connect(copy); Statement st = c.createStatement()) {
+            // attached only for this connection, which a failure closes with the transaction undone
+            st.execute("ATTACH DATABASE '" + source.toString().replace("'", "''") + "' AS live");
+            String compaction = "SELECT compact_revision || '/' || compact_cursor FROM ";
+            if (!text(st, compaction + "meta").equals(text(st, compaction + "live.meta"))) {
+                return null;
+            }
+            long lastId = count(st, "SELECT coalesce(max(id), 0) FROM log");
+            st.execute("BEGIN IMMEDIATE");
+            st.execute("CREATE TEMP TABLE changed AS SELECT DISTINCT key FROM live.log WHERE id > " + lastId);
+            st.execute("INSERT INTO log SELECT * FROM live.log WHERE id > " + lastId);
+            st.execute("DELETE FROM latest WHERE key IN (SELECT key FROM temp.changed)");
+            st.execute("INSERT INTO latest SELECT * FROM live.latest WHERE key IN (SELECT key FROM temp.changed)");
+            st.execute("DELETE FROM leases");
+            st.execute("INSERT INTO leases SELECT * FROM live.leases");
+            st.execute("UPDATE meta SET (revision, applied_index, alarms) = (SELECT revision, applied_index,"
+                    + " alarms FROM live.meta)");
+            st.execute("DELETE FROM sqlite_sequence");
+            st.execute("INSERT INTO sqlite_sequence SELECT * FROM live.sqlite_sequence");
+            st.execute("DROP TABLE temp.changed");
+            st.execute("COMMIT");
+            LOG.info("live conversion: writes since the copy applied fromLogId={} revision={}", lastId,
+                    count(st, "SELECT revision FROM meta"));
+            st.execute("DETACH DATABASE live");
+        }
+        return prepare(copy);
+    }
+
+    private static String text(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : "";
         }
     }
 

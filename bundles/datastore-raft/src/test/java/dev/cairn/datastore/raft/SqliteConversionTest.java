@@ -112,6 +112,72 @@ public class SqliteConversionTest {
         }
     }
 
+    /**
+     * A live conversion: the copy is taken while the store serves; the writes after it (puts, deletes, a lease
+     * revoked with its keys, a new lease) are copied in at the switch, so the group holds exactly the final store.
+     */
+    @Test
+    public void aLiveConversionAddsTheWritesMadeAfterItsCopy() throws Exception {
+        liveConversion(false);
+    }
+
+    /** A compaction between the copy and the switch removed rows the copy holds: the whole store is copied again. */
+    @Test
+    public void aLiveConversionAfterACompactionCopiesTheStoreAgain() throws Exception {
+        liveConversion(true);
+    }
+
+    private void liveConversion(boolean compactMeanwhile) throws Exception {
+        Path dataDir = dirs.newFolder().toPath();
+        Path base = dataDir.resolve("server/db/etcd/converting-base.db");
+        Files.createDirectories(base.getParent());
+        long revision;
+        long hash;
+        long kept;
+        List<KeyValue> history;
+        List<KeyValue> latest;
+        try (SqliteDatastore sqlite = SqliteDatastore.open(new BackendSettings(dataDir, "", "n1", List.of(),
+                List.of(), 0, null, Map.of()))) {
+            long revoked = get(sqlite.leaseGrant(0, 600)).id();
+            for (int i = 0; i < 30; i++) {
+                get(sqlite.put(PutRequest.of(Bytes.utf8("k" + i % 10), Bytes.utf8("v" + i), i % 10 == 7 ? revoked
+                        : 0)));
+            }
+            try (var out = Files.newOutputStream(base)) {
+                get(sqlite.snapshot(out));
+            }
+            for (int i = 30; i < 45; i++) {
+                get(sqlite.put(PutRequest.of(Bytes.utf8("k" + i % 12), Bytes.utf8("v" + i))));
+            }
+            get(sqlite.delete(DeleteRequest.of(KeyRange.single(Bytes.utf8("k2")))));
+            get(sqlite.leaseRevoke(revoked));
+            kept = get(sqlite.leaseGrant(0, 900)).id();
+            get(sqlite.put(PutRequest.of(Bytes.utf8("leased"), Bytes.utf8("x"), kept)));
+            if (compactMeanwhile) {
+                get(sqlite.compact(25, true));
+            }
+            revision = sqlite.currentRevision();
+            hash = get(sqlite.hashKV(revision)).hash();
+            history = get(sqlite.range(RangeRequest.builder(KeyRange.all()).revision(revision - 5).build())).kvs();
+            latest = get(sqlite.range(RangeRequest.of(KeyRange.all()))).kvs();
+        }
+        Path source = dataDir.resolve("server/db/state.db");
+        BackendSettings settings = new BackendSettings(dataDir, "", "n1", List.of("https://127.0.0.1:2379"),
+                List.of("https://127.0.0.1:" + TestCluster.freeLoopbackPort()), 0, null,
+                Map.of(RaftSettings.ELECTION_TIMEOUT, "500"));
+        try (RaftDatastore raft = SqliteConversion.runLive(RaftSettings.from(settings), source, base)) {
+            assertEquals(revision, raft.currentRevision());
+            assertEquals(hash, get(raft.hashKV(revision)).hash());
+            assertEquals(render(latest), render(get(raft.range(RangeRequest.of(KeyRange.all()))).kvs()));
+            assertEquals(render(history), render(get(raft.range(RangeRequest.builder(KeyRange.all())
+                    .revision(revision - 5).build())).kvs()));
+            assertEquals(List.of(kept), get(raft.leases()));
+            assertEquals(revision + 1, get(raft.put(PutRequest.of(Bytes.utf8("after"), Bytes.utf8("1"))))
+                    .revision());
+        }
+        assertFalse("the copy became the group's first snapshot", Files.exists(base));
+    }
+
     private static String render(List<KeyValue> kvs) {
         StringBuilder out = new StringBuilder();
         for (KeyValue kv : kvs) {

@@ -33,6 +33,8 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
     static final String ETCD = "etcd";
     /** Raft backend option: the SQLite store a new cluster is converted from. */
     static final String CONVERT_FROM = "raft.convert.from";
+    /** Raft backend option: a copy of the SQLite store taken earlier, which only needs the writes since (live). */
+    static final String CONVERT_BASE = "raft.convert.base";
     /** Written by the Raft backend into server/db/etcd when it converted a SQLite store (its SqliteConversion). */
     static final String CONVERSION_MARKER = "converted-from";
 
@@ -89,6 +91,17 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
         return new BackendChoice(SQLITE, "", Map.of(), List.of());
     }
 
+    /** A live conversion: the new group starts from {@code base}, brought up to date from {@code sqlite}. */
+    static BackendChoice liveConversion(Path sqlite, Path base) {
+        return new BackendChoice(RAFT, "", Map.of(CONVERT_FROM, sqlite.toString(), CONVERT_BASE, base.toString()),
+                List.of());
+    }
+
+    /** This server's member of the embedded etcd, as found on disk. */
+    static BackendChoice embeddedEtcd() {
+        return new BackendChoice(RAFT, "", Map.of(), List.of());
+    }
+
     /** The rule K3s uses too: Raft storage on disk means this server is a member, whatever the flags say. */
     static boolean embeddedEtcdInitialized(Path dataDir) {
         Path raft = etcdDir(dataDir).resolve("raft");
@@ -116,7 +129,7 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
     }
 
     /** An endpoint may carry a password (postgres://user:pw@host); logs show only the scheme and host part. */
-    private static String redact(String endpoint) {
+    static String redact(String endpoint) {
         return endpoint.replaceAll("//[^/@]*@", "//***@");
     }
 }

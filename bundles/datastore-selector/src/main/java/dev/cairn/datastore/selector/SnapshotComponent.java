@@ -75,14 +75,14 @@ public final class SnapshotComponent implements SnapshotService {
             directory = new SnapshotDirectory(dir, nodeName(config.node_name()));
             if (config.etcd_disable_snapshots()) {
                 LOG.info("event=snapshot_schedule_disabled reason=etcd-disable-snapshots dir={}", dir);
-            } else if (!datastore.type().equals(BackendChoice.RAFT)) {
-                LOG.info("event=snapshot_schedule_off reason=\"scheduled snapshots are for the embedded etcd; this"
-                        + " server runs on {}\" dir={}", datastore.type(), dir);
             } else {
+                // scheduled snapshots are for the embedded etcd: a server still on SQLite skips the ticks until a
+                // live conversion makes it a member
                 CronSchedule cron = CronSchedule.parse(config.etcd_snapshot_schedule_cron());
                 schedule = SnapshotSchedule.start(cron, () -> scheduled(config));
-                LOG.info("event=snapshot_schedule cron=\"{}\" retention={} compress={} dir={}", cron,
-                        config.etcd_snapshot_retention(), config.etcd_snapshot_compress(), dir);
+                LOG.info("event=snapshot_schedule cron=\"{}\" retention={} compress={} dir={} datastore={}{}", cron,
+                        config.etcd_snapshot_retention(), config.etcd_snapshot_compress(), dir, datastore.type(),
+                        onEmbeddedEtcd() ? "" : " note=\"skipped until this server runs on the embedded etcd\"");
             }
         } catch (IOException | RuntimeException e) {
             Consumer<String> f = fatal;
@@ -102,7 +102,14 @@ public final class SnapshotComponent implements SnapshotService {
         }
     }
 
+    private boolean onEmbeddedEtcd() {
+        return datastore.type().equals(BackendChoice.RAFT);
+    }
+
     private void scheduled(SelectorConfig config) {
+        if (!onEmbeddedEtcd()) {
+            return;
+        }
         String name = config.etcd_snapshot_name().isBlank() ? "etcd-snapshot" : config.etcd_snapshot_name().trim();
         try {
             save(name, config.etcd_snapshot_compress());
