@@ -45,6 +45,7 @@ say "== conversion figures: $KEYS keys of 256 bytes, 3 revisions each, $(date -u
 start_server s1 "$IP1" --token conversion-figures
 fill "$IP1" s1
 stop_process s1
+mv "$work/s1.log" "$work/s1-sqlite.log" # the restart's ready line must be its own
 start=$(now_ms)
 start_server s1 "$IP1" --token conversion-figures --cluster-init
 serve_ms=$(($(now_ms) - start))

@@ -120,6 +120,14 @@ final class ClusterReset {
      * {@code founding} marker says the storage has no configuration yet; the member's first lead removes it.
      */
     static void newStorage(Path groupDir, ReplicaStore.Position at, Path copy) throws IOException {
+        newStorage(groupDir, at, copy, true);
+    }
+
+    /**
+     * The same; without {@code withMd5} the snapshot's MD5 file is left for the caller to write later (Ratis reads a
+     * snapshot without one; a live conversion writes it once the new member serves).
+     */
+    static Path newStorage(Path groupDir, ReplicaStore.Position at, Path copy, boolean withMd5) throws IOException {
         RaftStorage storage = RaftStorage.newBuilder().setDirectory(groupDir.toFile())
                 .setOption(RaftStorage.StartupOption.FORMAT)
                 .setLogCorruptionPolicy(org.apache.ratis.server.RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION)
@@ -132,9 +140,12 @@ final class ClusterReset {
             Files.createDirectories(sm.toPath());
             File snapshot = new File(sm, SimpleStateMachineStorage.getSnapshotFileName(at.term(), at.index()));
             Files.move(copy, snapshot.toPath(), StandardCopyOption.ATOMIC_MOVE);
-            MD5FileUtil.computeAndSaveMd5ForFile(snapshot);
+            if (withMd5) {
+                MD5FileUtil.computeAndSaveMd5ForFile(snapshot);
+            }
             // until this member has led the group once, its log holds no configuration (see RaftNode.start)
             Files.createFile(groupDir.resolve(RaftNode.FOUNDING));
+            return groupDir.relativize(snapshot.toPath());
         } finally {
             storage.close();
         }

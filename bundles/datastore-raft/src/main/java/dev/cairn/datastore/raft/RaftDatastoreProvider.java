@@ -90,6 +90,10 @@ public class RaftDatastoreProvider implements DatastoreProvider {
     public void prepare(BackendSettings settings) throws Exception {
         RaftWarmUp.run(RaftSettings.from(settings).withTls(new RaftSettings.PeerTls(tls.peerCa(), tls.peerCert(),
                 tls.peerKey())));
+        String base = settings.options().getOrDefault(CONVERT_BASE, "");
+        if (!base.isEmpty()) {
+            SqliteConversion.prepareReplica(Path.of(base));
+        }
     }
 
     /** The one-shot job is done: the launcher prints the message and stops (not on this activation thread). */

@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
+import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteDataSource;
@@ -59,6 +61,30 @@ final class SqliteConversion {
         return newGroup(s, source, base, "live sqlite conversion", true, "");
     }
 
+    /**
+     * Ahead of a live conversion, while the SQLite store still serves: a second copy of {@code base}, which at the
+     * switch becomes the new member's store file (brought up to date like the base), so that the switch does not
+     * copy the whole store once more.
+     */
+    static void prepareReplica(Path base) throws IOException {
+        Path replica = replicaOf(base);
+        Files.deleteIfExists(replica);
+        if (!Files.isRegularFile(base)) {
+            return;
+        }
+        long start = System.nanoTime();
+        Files.copy(base, replica);
+        try (FileChannel ch = FileChannel.open(replica, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        LOG.info("live conversion: store file prepared file={} bytes={} tookMs={}", replica, Files.size(replica),
+                millisSince(start));
+    }
+
+    private static Path replicaOf(Path base) {
+        return base.resolveSibling(base.getFileName() + ".replica");
+    }
+
     static RaftDatastore newGroup(RaftSettings s, Path image, String what, boolean converted, String crashAt)
             throws Exception {
         return newGroup(s, image, null, what, converted, crashAt);
@@ -85,12 +111,18 @@ final class SqliteConversion {
         Path copy = s.dir().resolve("converted-snapshot.tmp");
         Files.deleteIfExists(copy);
         Counts counts = null;
+        Path replica = null;
         if (base != null && Files.isRegularFile(base)) {
             Files.move(base, copy, StandardCopyOption.ATOMIC_MOVE);
             counts = catchUp(copy, image);
             if (counts == null) {
                 LOG.info("{}: the store was compacted after the copy was taken; copying it whole", what);
                 Files.delete(copy);
+            }
+            replica = replicaOf(base);
+            if (!Files.isRegularFile(replica) || counts == null || catchUp(replica, image) == null) {
+                Files.deleteIfExists(replica);
+                replica = null; // the new member copies its store file from the snapshot instead
             }
         }
         if (counts == null) { // else brought up to date above, from a copy of a store this release opened
@@ -109,10 +141,8 @@ final class SqliteConversion {
         Path staging = s.dir().resolve("raft.converting");
         deleteTree(staging);
         Path groupDir = staging.resolve(RaftNode.GROUP_ID.getUuid().toString());
-        Tccl.call(() -> {
-            ClusterReset.newStorage(groupDir, INITIAL, copy);
-            return null;
-        });
+        boolean md5Later = replica != null;
+        Path snapshot = Tccl.call(() -> ClusterReset.newStorage(groupDir, INITIAL, copy, !md5Later));
         if (converted) {
             // the selector retires the SQLite file after a conversion; this marker tells it even after a crash
             Files.writeString(s.dir().resolve(MARKER), image + "\n");
@@ -121,15 +151,40 @@ final class SqliteConversion {
         Files.move(staging, s.raftDir(), StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(s.dir());
         ConversionCrash.at("renamed", crashAt);
+        if (replica != null) {
+            // the store file at the snapshot's position: the member opens it instead of copying the snapshot
+            for (String suffix : List.of("-wal", "-shm")) {
+                Files.deleteIfExists(Path.of(s.storeFile() + suffix));
+            }
+            Files.move(replica, s.storeFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(s.dir());
+        }
         RaftDatastore store = RaftDatastore.open(s, true);
         if (!store.awaitLeader(LEADER_WAIT)) {
             store.close();
             throw new IllegalStateException("the new member " + s.name() + " did not elect itself within "
                     + LEADER_WAIT.toSeconds() + " s; see the Raft log lines above");
         }
+        if (md5Later) {
+            writeMd5Later(s.raftDir().resolve(RaftNode.GROUP_ID.getUuid().toString()).resolve(snapshot));
+        }
         LOG.info("{} done source={} keys={} revision={} tookMs={}", what, image, counts.keys,
                 store.currentRevision(), millisSince(start));
         return store;
+    }
+
+    /** Off the switch: the snapshot's MD5 file, which later starts of the member check the snapshot against. */
+    private static void writeMd5Later(Path snapshot) {
+        Thread t = new Thread(() -> {
+            try {
+                MD5FileUtil.computeAndSaveMd5ForFile(snapshot.toFile());
+            } catch (RuntimeException e) { // Ratis reports I/O errors unchecked
+                LOG.warn("cannot write the MD5 file of the snapshot {}: {}; the snapshot is used without it", snapshot,
+                        e.toString());
+            }
+        }, "cairn-snapshot-md5");
+        t.setDaemon(true);
+        t.start();
     }
 
     private record Counts(long keys, long versions, long leases, long revision) {

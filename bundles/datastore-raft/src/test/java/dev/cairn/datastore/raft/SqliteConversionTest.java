@@ -146,6 +146,7 @@ public class SqliteConversionTest {
             try (var out = Files.newOutputStream(base)) {
                 get(sqlite.snapshot(out));
             }
+            SqliteConversion.prepareReplica(base); // as the provider's prepare does, ahead of the switch
             for (int i = 30; i < 45; i++) {
                 get(sqlite.put(PutRequest.of(Bytes.utf8("k" + i % 12), Bytes.utf8("v" + i))));
             }
@@ -176,6 +177,8 @@ public class SqliteConversionTest {
                     .revision());
         }
         assertFalse("the copy became the group's first snapshot", Files.exists(base));
+        assertFalse("the second copy became the member's store file",
+                Files.exists(base.resolveSibling(base.getFileName() + ".replica")));
     }
 
     private static String render(List<KeyValue> kvs) {

@@ -246,14 +246,6 @@ public final class DatastoreSelector implements LiveConversion {
         Path sqlite = BackendChoice.sqliteStore(dataDir);
         Path base = BackendChoice.etcdDir(dataDir).resolve(CONVERSION_BASE);
         String from = backend.type();
-        BackendChoice raft = BackendChoice.liveConversion(sqlite, base);
-        DatastoreProvider embeddedEtcd = providers.get(BackendChoice.RAFT);
-        try {
-            embeddedEtcd.prepare(settingsFrom(config, raft));
-        } catch (Exception e) {
-            LOG.warn("live conversion: the embedded etcd could not be prepared ahead ({}); the switch will take"
-                    + " longer", e.toString());
-        }
         stopCompactor(); // a compaction between the copy and the switch would make the copy's catch-up a full copy
         long baseRevision;
         try {
@@ -263,6 +255,14 @@ public final class DatastoreSelector implements LiveConversion {
             throw e;
         }
         LOG.info("live conversion: copy taken file={} revision={} tookMs={}", base, baseRevision, millisSince(start));
+        BackendChoice raft = BackendChoice.liveConversion(sqlite, base);
+        DatastoreProvider embeddedEtcd = providers.get(BackendChoice.RAFT);
+        try {
+            embeddedEtcd.prepare(settingsFrom(config, raft));
+        } catch (Exception e) {
+            LOG.warn("live conversion: the embedded etcd could not be prepared ahead ({}); the switch will take"
+                    + " longer", e.toString());
+        }
         long paused = System.nanoTime();
         awaitDrained(published.pause());
         Datastore old = published.release();
