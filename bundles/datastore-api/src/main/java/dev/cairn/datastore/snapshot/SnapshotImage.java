@@ -23,6 +23,9 @@ import java.util.zip.ZipOutputStream;
  * The snapshot file format, the one etcd's Snapshot RPC streams: the store image (a SQLite database file), zero
  * bytes up to a multiple of {@value #ALIGN}, then the SHA-256 of everything before it. {@code etcdctl snapshot save}
  * against Cairn writes exactly this, so its files restore like Cairn's own; a zipped snapshot holds one such file.
+ *
+ * <p>The container has no version field of its own (etcdctl reads it as it is); the format version of a snapshot is
+ * that of the store image inside it, which whoever restores it checks before anything is replaced.
  */
 public final class SnapshotImage {
     /** etcdctl checks {@code size % 512 == 32}. */

@@ -15,8 +15,13 @@ import java.util.List;
 /**
  * The log entry format: a format version byte, the request id, a command tag and the command's fields. An entry of
  * format {@link #BATCH} holds several such proposals, each applied as its own request (proposals that waited for
- * the log together). A replica refuses to apply an entry of a version it does not know (a newer Cairn wrote it)
- * rather than guess.
+ * the log together). Every entry since the first release starts with one of these two bytes.
+ *
+ * <p>Versioning: a member replays its log after an upgrade, so every format a previous release wrote must still
+ * decode (the release fixtures in the tests hold such a log). A change to a command's encoding is a new
+ * {@link #VERSION}; a new command is a new tag. A replica refuses, with a {@link NewerFormatException}, an entry of a
+ * version, tag or enum value it does not know, or with bytes after the fields it knows: a newer Cairn wrote it, and
+ * applying part of it or skipping it would make this member's store diverge from the others'.
  */
 final class CommandCodec {
     static final int VERSION = 1;
@@ -88,6 +93,7 @@ final class CommandCodec {
         for (int i = 0; i < n; i++) {
             proposals.add(decode(in.bytes()));
         }
+        requireEnd(in, "the batch");
         return proposals;
     }
 
@@ -95,8 +101,8 @@ final class CommandCodec {
         Wire.In in = new Wire.In(entry);
         int version = in.u8();
         if (version != VERSION) {
-            throw new IllegalStateException("log entry format " + version + " is unknown to this Cairn (it reads "
-                    + VERSION + "); a newer Cairn wrote it: upgrade this server");
+            throw new NewerFormatException("its format is " + version + " and this Cairn reads format " + VERSION
+                    + " (and " + BATCH + ", a batch of format-" + VERSION + " proposals)");
         }
         long client = in.i64();
         long seq = in.i64();
@@ -108,14 +114,32 @@ final class CommandCodec {
             case COMPACT -> new Command.Compact(in.i64());
             case GRANT -> new Command.Grant(in.i64(), in.i64(), in.bool());
             case REVOKE -> new Command.Revoke(in.i64());
-            case ALARM -> new Command.SetAlarm(Alarm.Type.values()[in.u8()], in.bool());
+            case ALARM -> new Command.SetAlarm(known(Alarm.Type.values(), in.u8(), "alarm type"), in.bool());
             case SET_MEMBER -> new Command.SetMember(member(in));
             case PUBLISH_MEMBER -> new Command.PublishMember(member(in));
             case REMOVE_MEMBER -> new Command.RemoveMember(in.i64());
-            default -> throw new IllegalStateException("unknown command " + tag + " in a log entry of format "
-                    + version);
+            default -> throw new NewerFormatException("it holds command " + tag + ", unknown to this Cairn (format "
+                    + version + " has commands 1 to " + PUBLISH_MEMBER + ")");
         };
+        requireEnd(in, "command " + tag);
         return new Proposal(client, seq, c);
+    }
+
+    /** Bytes after the last field this release knows: a newer release added fields without a new version. */
+    private static void requireEnd(Wire.In in, String what) {
+        int left = in.remaining();
+        if (left > 0) {
+            throw new NewerFormatException(what + " has " + left + " bytes after the fields this Cairn knows");
+        }
+    }
+
+    /** An enum constant by ordinal; one this release does not have is a newer format, not a bad index. */
+    private static <E extends Enum<E>> E known(E[] values, int ordinal, String what) {
+        if (ordinal >= values.length) {
+            throw new NewerFormatException("it holds " + what + " " + ordinal + ", unknown to this Cairn (it knows 0 to "
+                    + (values.length - 1) + ")");
+        }
+        return values[ordinal];
     }
 
     private static void member(Wire.Out out, MemberRecord r) {
@@ -164,9 +188,10 @@ final class CommandCodec {
     }
 
     private static RangeRequest range(Wire.In in) {
-        return new RangeRequest(in.range(), in.i64(), in.i64(), RangeRequest.SortOrder.values()[in.u8()],
-                RangeRequest.SortTarget.values()[in.u8()], in.bool(), in.bool(), in.bool(), in.i64(), in.i64(),
-                in.i64(), in.i64());
+        return new RangeRequest(in.range(), in.i64(), in.i64(),
+                known(RangeRequest.SortOrder.values(), in.u8(), "sort order"),
+                known(RangeRequest.SortTarget.values(), in.u8(), "sort target"), in.bool(), in.bool(), in.bool(),
+                in.i64(), in.i64(), in.i64(), in.i64());
     }
 
     private static void txn(Wire.Out out, TxnRequest t) {
@@ -182,8 +207,8 @@ final class CommandCodec {
     private static TxnRequest txn(Wire.In in) {
         List<Compare> compares = new ArrayList<>();
         for (int n = in.count(); n > 0; n--) {
-            compares.add(new Compare(in.range(), Compare.Target.values()[in.u8()],
-                    Compare.Result.values()[in.u8()], in.i64(), in.bytes()));
+            compares.add(new Compare(in.range(), known(Compare.Target.values(), in.u8(), "compare target"),
+                    known(Compare.Result.values(), in.u8(), "compare result"), in.i64(), in.bytes()));
         }
         return new TxnRequest(compares, ops(in), ops(in));
     }
@@ -213,7 +238,7 @@ final class CommandCodec {
                 case OP_PUT -> new Op.Put(put(in));
                 case OP_DELETE -> new Op.Delete(delete(in));
                 case OP_TXN -> new Op.Txn(txn(in));
-                default -> throw new IllegalStateException("unknown txn op " + tag);
+                default -> throw new NewerFormatException("it holds txn operation " + tag + ", unknown to this Cairn");
             });
         }
         return ops;

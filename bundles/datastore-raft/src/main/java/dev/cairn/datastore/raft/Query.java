@@ -20,7 +20,8 @@ record Query(Kind kind, long subject) {
         Wire.In in = new Wire.In(b);
         int version = in.u8();
         if (version != VERSION) {
-            throw new IllegalArgumentException("query format " + version + " is unknown to this Cairn");
+            throw new NewerFormatException("query format " + version + " is unknown to this Cairn (it reads "
+                    + VERSION + "); a newer Cairn asked: upgrade this server");
         }
         return new Query(Kind.values()[in.u8()], in.i64());
     }

@@ -265,6 +265,11 @@ public final class RaftDatastore implements Datastore {
     }
 
     /** This member's Raft node (tests send raw entries through it). */
+    /** Why this member stopped applying its log (an entry it cannot read), or null while it applies. */
+    RuntimeException applyHalted() {
+        return machine.halted();
+    }
+
     RaftNode node() {
         return node;
     }
@@ -870,8 +875,14 @@ public final class RaftDatastore implements Datastore {
 
         @Override
         public void failed(Throwable cause) {
-            LOG.error("replica store failed member={} cause=\"{}\" action=\"stopping this Raft member; restart the"
-                    + " server to recover the store from its log\"", settings.name(), cause.toString(), cause);
+            if (cause instanceof NewerFormatException) {
+                // a restart of this release stops at the same entry or snapshot: only an upgrade helps
+                LOG.error("raft member cannot read what a newer Cairn wrote member={} cause=\"{}\" action=\"stopping"
+                        + " this Raft member; start it again once upgraded\"", settings.name(), cause.getMessage());
+            } else {
+                LOG.error("replica store failed member={} cause=\"{}\" action=\"stopping this Raft member; restart"
+                        + " the server to recover the store from its log\"", settings.name(), cause.toString(), cause);
+            }
             RaftNode n = node;
             if (n != null) {
                 CompletableFuture.runAsync(() -> n.division().close());

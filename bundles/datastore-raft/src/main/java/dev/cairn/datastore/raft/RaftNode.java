@@ -1,5 +1,6 @@
 package dev.cairn.datastore.raft;
 
+import dev.cairn.datastore.sqlite.NewerStoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,6 +132,11 @@ final class RaftNode implements AutoCloseable {
                 server.start();
             } catch (Exception e) { // with system exit disabled, Ratis throws ExitUtils.ExitException
                 closeQuietly(server);
+                Throwable newer = newerRelease(e);
+                if (newer != null) { // no port or permission advice: only an upgrade helps
+                    throw new IllegalStateException("cannot start the Raft member " + s.name() + ": "
+                            + newer.getMessage(), e);
+                }
                 throw new IllegalStateException("cannot start the Raft member " + s.name() + " on peer port "
                         + s.peerPort() + " (" + s.bindHost() + "): " + e.getMessage() + "; check that no other"
                         + " process uses the peer port and that the data dir " + s.dir() + " is writable", e);
@@ -152,6 +158,16 @@ final class RaftNode implements AutoCloseable {
             }
             return node;
         });
+    }
+
+    /** The refusal of a store, snapshot or log entry a newer Cairn wrote, somewhere in Ratis's wrapping; or null. */
+    private static Throwable newerRelease(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof NewerFormatException || t instanceof NewerStoreException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static RaftProperties serverProperties(RaftSettings s) {

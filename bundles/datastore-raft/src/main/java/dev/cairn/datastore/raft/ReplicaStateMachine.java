@@ -3,7 +3,9 @@ package dev.cairn.datastore.raft;
 import dev.cairn.datastore.api.DatastoreException;
 import dev.cairn.datastore.api.StoreError;
 import dev.cairn.datastore.raft.Command.Proposal;
+import dev.cairn.datastore.sqlite.NewerStoreException;
 import dev.cairn.datastore.sqlite.ReplicaStore;
+import dev.cairn.datastore.sqlite.StoreFileVersion;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -47,6 +49,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The store file lives outside Ratis's {@code sm/} directory (which an install replaces wholesale); {@code sm/}
  * holds only the snapshot copies.
+ *
+ * <p>Versions: a snapshot is a whole store file, so its format version is the store's schema version inside it; a
+ * snapshot a newer Cairn wrote is refused before it replaces anything ({@link StoreFileVersion}). A log entry this
+ * release cannot read ({@link NewerFormatException}) halts applying: Ratis hands over the entries after it without
+ * waiting, and applying those (or recording their position) would skip the unreadable one for good.
  */
 final class ReplicaStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaStateMachine.class);
@@ -88,6 +95,8 @@ final class ReplicaStateMachine extends BaseStateMachine {
     });
     /** The snapshot copy in progress or finished and not yet reported to Ratis; null when none. */
     private volatile CompletableFuture<Long> snapshotCopy;
+    /** Why applying stopped at an entry; every later entry is refused, none recorded as applied. Null normally. */
+    private volatile RuntimeException halted;
 
     ReplicaStateMachine(Path storeFile, long quotaBytes, ReplicaStore.Events events, Listener listener) {
         this.storeFile = storeFile;
@@ -111,6 +120,11 @@ final class ReplicaStateMachine extends BaseStateMachine {
 
     AppliedIndex appliedIndex() {
         return applied;
+    }
+
+    /** Why applying stopped at an entry (this member then serves nothing new), or null while it applies. */
+    RuntimeException halted() {
+        return halted;
     }
 
     /** The fsyncDelay failpoint on the Raft log ({@link LogFlushDelay}); set before the server starts. */
@@ -156,6 +170,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
         }
         if (opened == null) {
             if (snapshot != null) {
+                checkReadable(snapshot);
                 restore(snapshot.getFile().getPath());
             }
             opened = ReplicaStore.open(storeFile, quotaBytes, events);
@@ -168,6 +183,19 @@ final class ReplicaStateMachine extends BaseStateMachine {
         LOG.info("replica store opened file={} appliedTerm={} appliedIndex={} revision={}", storeFile, p.term(),
                 p.index(), opened.currentRevision());
         listener.storeOpened(opened);
+    }
+
+    /** Refuses a snapshot a newer Cairn wrote, before it replaces the store (which is then left as it was). */
+    private static void checkReadable(SingleFileSnapshotInfo snapshot) throws IOException {
+        Path file = snapshot.getFile().getPath();
+        try {
+            StoreFileVersion.check(file, "Raft snapshot " + file + " (term " + snapshot.getTerm() + ", index "
+                    + snapshot.getIndex() + ")");
+        } catch (NewerStoreException e) {
+            throw new NewerFormatException(e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Replaces the store file with a snapshot copy (the old file and its WAL go). */
@@ -189,13 +217,24 @@ final class ReplicaStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         long term = entry.getTerm();
         long index = entry.getIndex();
+        RuntimeException stopped = halted;
+        if (stopped != null) {
+            return CompletableFuture.failedFuture(stopped);
+        }
         byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
         List<Proposal> proposals;
         try {
             proposals = CommandCodec.decodeEntry(data);
         } catch (RuntimeException e) {
-            listener.failed(e);
-            return CompletableFuture.failedFuture(e);
+            RuntimeException refused = e instanceof NewerFormatException
+                    ? new NewerFormatException("cannot apply Raft log entry " + index + " (term " + term + "): "
+                            + e.getMessage() + ". A newer Cairn wrote it; this member stops rather than apply it"
+                            + " wrongly or skip it: upgrade this server to the release the other members run", e)
+                    : new IllegalStateException("cannot apply Raft log entry " + index + " (term " + term + "): "
+                            + e.getMessage(), e);
+            halted = refused;
+            listener.failed(refused);
+            return CompletableFuture.failedFuture(refused);
         }
         applied.submitted(index);
         // the name a removed member had: a server that rejoins under the same address (same id, new name)
@@ -206,6 +245,9 @@ final class ReplicaStateMachine extends BaseStateMachine {
                 : pipeline.applyAll(store(), term, index, proposals).thenApply(ReplyCodec::batch);
         return reply.handle((bytes, failure) -> {
             if (failure != null) {
+                if (halted == null) {
+                    halted = new IllegalStateException("Raft log entry " + index + " was not applied", failure);
+                }
                 listener.failed(failure);
                 throw new IllegalStateException("entry " + index + " not applied", failure);
             }
@@ -233,6 +275,9 @@ final class ReplicaStateMachine extends BaseStateMachine {
     /** Configuration and leader entries: recorded in the store in log order, after the entries before them. */
     @Override
     public void notifyTermIndexUpdated(long term, long index) {
+        if (halted != null) {
+            return; // recording a position past the entry that halted applying would skip that entry
+        }
         ReplicaStore s = store;
         if (s == null) {
             updateLastAppliedTermIndex(term, index);
@@ -391,6 +436,14 @@ final class ReplicaStateMachine extends BaseStateMachine {
         awaitSnapshotCopy();
         snapshotCopy = null;
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot != null) {
+            try {
+                checkReadable(snapshot); // the store in use stays as it is
+            } catch (IOException | NewerFormatException e) {
+                listener.failed(e);
+                throw e;
+            }
+        }
         ReplicaStore old = store;
         store = null;
         if (old != null) {

@@ -94,8 +94,8 @@ final class ReplyCodec {
         Wire.In in = new Wire.In(reply);
         int version = in.u8();
         if (version != VERSION) {
-            throw new IllegalStateException("reply format " + version + " is unknown to this Cairn (it reads "
-                    + VERSION + "); upgrade this server");
+            throw new NewerFormatException("reply format " + version + " is unknown to this Cairn (it reads "
+                    + VERSION + "); a newer Cairn answered: upgrade this server");
         }
         if (in.u8() == ERROR) {
             StoreError error = StoreError.valueOf(in.text());

@@ -1,6 +1,7 @@
 package dev.cairn.datastore.raft;
 
 import dev.cairn.datastore.snapshot.SnapshotImage;
+import dev.cairn.datastore.sqlite.StoreFileVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * K3s's {@code --cluster-reset --cluster-reset-restore-path <file>}: this server becomes the only member of a new
  * cluster holding exactly the snapshot's data, revisions included. The file is verified before anything is
- * touched; the embedded etcd directory in use is then moved aside to {@code server/db/etcd-old-<unix time>} (never
+ * touched (its checksum, and that its store's schema version is one this release reads); the embedded etcd directory in use is then moved aside to {@code server/db/etcd-old-<unix time>} (never
  * deleted), the snapshot's store becomes the new group's initial state (as a SQLite conversion does), and
  * {@code server/db/reset-flag} records the reset. A server that ran on SQLite keeps its {@code state.db}; the
  * restored embedded etcd wins on the next start.
@@ -41,7 +42,10 @@ final class SnapshotRestore {
         Path image = dbDir.resolve("restore-image.tmp");
         try {
             SnapshotImage.extract(snapshot, image);
-            LOG.info("snapshot restore: snapshot verified file={} bytes={}", snapshot, Files.size(image));
+            // the image is a whole store: its schema version is the snapshot's format version
+            int version = StoreFileVersion.check(image, "snapshot " + snapshot);
+            LOG.info("snapshot restore: snapshot verified file={} bytes={} schemaVersion={}", snapshot,
+                    Files.size(image), version);
             moveAside(s.dir(), dbDir.resolve("etcd-old-" + Instant.now().getEpochSecond()));
             RaftDatastore store = SqliteConversion.newGroup(s, image, "snapshot restore", false, "");
             Path flag = ClusterReset.flagFile(s);

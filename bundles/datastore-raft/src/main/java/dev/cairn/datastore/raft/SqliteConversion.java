@@ -1,6 +1,7 @@
 package dev.cairn.datastore.raft;
 
 import dev.cairn.datastore.sqlite.ReplicaStore;
+import dev.cairn.datastore.sqlite.StoreFileVersion;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -124,12 +125,13 @@ final class SqliteConversion {
                 replica = null; // the new member copies its store file from the snapshot instead
             }
         }
-        if (counts != null) {
-            // brought up to date above
-        } else if (converted) {
-            counts = copy(image, copy);
-        } else {
-            Files.move(image, copy, StandardCopyOption.ATOMIC_MOVE); // a private file: prepared in place
+        if (counts == null) { // else brought up to date above, from a copy of a store this release opened
+            if (converted) {
+                vacuumInto(image, copy);
+            } else {
+                Files.move(image, copy, StandardCopyOption.ATOMIC_MOVE); // a private file: prepared in place
+            }
+            requireReadable(copy, converted ? "the SQLite datastore " + image : "the store of " + what);
             counts = prepare(copy);
         }
         LOG.info("{}: store copied source={} keys={} revisions={} leases={} revision={} bytes={}"
@@ -188,15 +190,24 @@ final class SqliteConversion {
     private record Counts(long keys, long versions, long leases, long revision) {
     }
 
-    /**
-     * A consistent copy of the SQLite store (WAL included) without the member rows and request records of the
-     * node or cluster it came from, which mean nothing to the new group.
-     */
-    private static Counts copy(Path source, Path target) throws SQLException, IOException {
+    /** A consistent copy of the SQLite store, WAL included. */
+    private static void vacuumInto(Path source, Path target) throws SQLException {
         try (Connection c = connect(source); Statement st = c.createStatement()) {
             st.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
         }
-        return prepare(target);
+    }
+
+    /**
+     * Refuses a copy of a store a newer Cairn wrote before it is changed or becomes the group's first snapshot: the
+     * source is then untouched and no Raft storage exists yet.
+     */
+    private static void requireReadable(Path copy, String name) throws IOException {
+        try {
+            StoreFileVersion.check(copy, name);
+        } catch (IllegalStateException e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
     }
 
     /**
@@ -239,7 +250,10 @@ final class SqliteConversion {
         }
     }
 
-    /** Clears what belongs to the store's former node or cluster and puts it at {@link #INITIAL}; fsyncs it. */
+    /**
+     * Clears the member rows and request records of the node or cluster the store came from, which mean nothing to
+     * the new group, and puts it at {@link #INITIAL}; fsyncs it.
+     */
     private static Counts prepare(Path target) throws SQLException, IOException {
         try (Connection c = connect(target); Statement st = c.createStatement()) {
             st.execute("DELETE FROM members");

@@ -124,6 +124,15 @@ final class Wire {
             return u8() != 0;
         }
 
+        /** The bytes not read yet. */
+        int remaining() {
+            try {
+                return data.available();
+            } catch (IOException e) {
+                throw malformed(e);
+            }
+        }
+
         int count() {
             try {
                 int n = data.readInt();

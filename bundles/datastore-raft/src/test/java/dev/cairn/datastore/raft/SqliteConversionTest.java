@@ -1,8 +1,10 @@
 package dev.cairn.datastore.raft;
 
 import static dev.cairn.datastore.raft.ClusterCalls.get;
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.cairn.datastore.api.Bytes;
@@ -13,14 +15,20 @@ import dev.cairn.datastore.api.KeyValue;
 import dev.cairn.datastore.api.PutRequest;
 import dev.cairn.datastore.api.RangeRequest;
 import dev.cairn.datastore.spi.BackendSettings;
+import dev.cairn.datastore.sqlite.NewerStoreException;
 import dev.cairn.datastore.sqlite.SqliteDatastore;
+import dev.cairn.datastore.sqlite.StoreFileVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * A SQLite store converted to a one-member Raft group keeps every key, value, revision, version, lease and the
@@ -73,6 +81,34 @@ public class SqliteConversionTest {
         try (Datastore reopened = RaftDatastore.open(RaftSettings.from(settings))) {
             assertTrue(((RaftDatastore) reopened).awaitLeader(TestCluster.WAIT));
             assertEquals(revision + 1, reopened.currentRevision());
+        }
+    }
+
+    @Test
+    public void aStoreANewerReleaseWroteIsNotConvertedAndNothingChanges() throws Exception {
+        Path dataDir = dirs.newFolder().toPath();
+        try (SqliteDatastore sqlite = SqliteDatastore.open(new BackendSettings(dataDir, "", "n1", List.of(),
+                List.of(), 0, null, Map.of()))) {
+            get(sqlite.put(PutRequest.of(Bytes.utf8("k"), Bytes.utf8("v"))));
+        }
+        Path source = dataDir.resolve("server/db/state.db");
+        SQLiteDataSource db = new SQLiteDataSource();
+        db.setUrl("jdbc:sqlite:" + source);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("UPDATE meta SET schema_version = " + (StoreFileVersion.NEWEST + 1));
+        }
+        byte[] before = Files.readAllBytes(source);
+        BackendSettings settings = new BackendSettings(dataDir, "", "n1", List.of("https://127.0.0.1:2379"),
+                List.of("https://127.0.0.1:" + TestCluster.freeLoopbackPort()), 0, null,
+                Map.of(RaftSettings.ELECTION_TIMEOUT, "500"));
+        RaftSettings raft = RaftSettings.from(settings);
+        NewerStoreException e = assertThrows(NewerStoreException.class, () -> SqliteConversion.run(raft, source));
+        assertTrue(e.getMessage(), e.getMessage().contains("the SQLite datastore " + source));
+        assertTrue(e.getMessage(), e.getMessage().contains("written by a newer Cairn"));
+        assertArrayEquals(before, Files.readAllBytes(source));
+        try (Stream<Path> left = Files.list(raft.dir())) {
+            assertEquals("no Raft storage, no copy", List.of("member-id", "name"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 

@@ -156,7 +156,16 @@ final class DatabaseFile {
      * writes to it. Returns the schema version, or 0 when the database has no tables yet.
      */
     int probeSchemaVersion() {
-        try (Statements probe = new Statements(open(readOnlyConfig()))) {
+        // without a WAL to read (a clean shutdown) the file is read as immutable, which leaves no -wal or -shm file
+        // beside a store that is then refused; after a crash the WAL may hold commits, so it is read normally
+        Path wal = path.resolveSibling(path.getFileName() + "-wal");
+        boolean noWal;
+        try {
+            noWal = !Files.exists(wal) || Files.size(wal) == 0;
+        } catch (IOException e) {
+            noWal = false;
+        }
+        try (Statements probe = noWal ? openImmutable(path) : new Statements(open(readOnlyConfig()))) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = probe.get("SELECT name FROM sqlite_master WHERE type = 'table'").executeQuery()) {
                 while (rs.next()) {
@@ -173,8 +182,11 @@ final class DatabaseFile {
             probe.queryLong("SELECT COUNT(*) FROM latest");
             probe.queryLong("SELECT COUNT(*) FROM leases");
             if (version > Schema.VERSION) {
-                throw refused("it has schema version " + version + " but this Cairn reads up to version "
-                        + Schema.VERSION + "; run a newer Cairn", null);
+                // not refused(): its advice (restore a snapshot, or move the file away) would lose a newer store
+                throw new NewerStoreException("cannot open the SQLite datastore " + path + ": it was written by a"
+                        + " newer Cairn (store schema version " + version + "; this Cairn reads versions 1 to "
+                        + Schema.VERSION + "). The file was not modified; run the Cairn release that wrote it, or a"
+                        + " newer one");
             }
             if (version < 1) {
                 throw refused("it has an invalid schema version " + version, null);
@@ -227,6 +239,17 @@ final class DatabaseFile {
         SQLiteConfig c = readOnlyConfig();
         c.setCacheSize(-4_096);
         return new Statements(open(c));
+    }
+
+    /**
+     * A read-only connection that treats {@code file} as immutable: SQLite takes no lock and creates no -wal or -shm
+     * file, and ignores a WAL (so only for a file whose WAL is empty or absent).
+     */
+    static Statements openImmutable(Path file) throws SQLException {
+        SQLiteDataSource source = new SQLiteDataSource(readOnlyConfig());
+        // a URI (percent-encoded path) so that SQLite takes the immutable parameter
+        source.setUrl("jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1");
+        return new Statements(source.getConnection());
     }
 
     /** A read-only connection to another database file (a snapshot copy). */

@@ -23,5 +23,9 @@
  * </pre>
  *
  * <p>The expected behaviour is etcd 3.4/3.5's, checked against a real etcd where the documentation is unclear.
+ *
+ * <p>Release fixtures: {@link dev.cairn.datastore.tck.SampleHistory} writes the history a backend's release fixture
+ * holds, and {@link dev.cairn.datastore.tck.StoreContent} prints what a store holds, so that a test can open the
+ * files a previous release wrote and compare what this build reads with what that release recorded.
  */
 package dev.cairn.datastore.tck;
