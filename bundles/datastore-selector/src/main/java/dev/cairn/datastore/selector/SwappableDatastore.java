@@ -213,7 +213,12 @@ final class SwappableDatastore implements Datastore {
 
     @Override
     public Watch watch(WatchRequest request, WatchListener listener) {
-        SwappableWatch w = new SwappableWatch(request, listener, watches::remove);
+        // an explicit start, fixed before the watch is visible to a resume: after a swap it goes on from exactly
+        // where it began (a watch "from now" that started as 0 would skip what the swap held back)
+        Datastore now = attached();
+        long start = request.startRevision() > 0 ? request.startRevision()
+                : (now != null ? now.currentRevision() : lastRevision) + 1;
+        SwappableWatch w = new SwappableWatch(request, start, listener, watches::remove);
         Datastore b;
         long current;
         synchronized (lock) {
@@ -225,9 +230,6 @@ final class SwappableDatastore implements Datastore {
             b = backend;
             current = epoch;
         }
-        // an explicit start, so that after a swap the watch goes on from exactly where it began
-        w.startAt(request.startRevision() > 0 ? request.startRevision()
-                : (b != null ? b.currentRevision() : lastRevision) + 1);
         if (b != null) {
             w.attach(b, current);
         }

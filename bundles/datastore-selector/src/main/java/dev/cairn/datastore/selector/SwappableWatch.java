@@ -31,14 +31,12 @@ final class SwappableWatch implements Watch {
     private boolean progressWanted;
     private boolean ended;
 
-    SwappableWatch(WatchRequest request, WatchListener listener, Consumer<SwappableWatch> onEnd) {
+    /** @param start the first revision to deliver, on whichever backend the watch is attached to first */
+    SwappableWatch(WatchRequest request, long start, WatchListener listener, Consumer<SwappableWatch> onEnd) {
         this.request = request;
         this.listener = listener;
         this.onEnd = onEnd;
-    }
-
-    synchronized void startAt(long revision) {
-        nextRevision = revision;
+        this.nextRevision = start;
     }
 
     /** Goes on on {@code store} from the next undelivered revision, unless detached in a later epoch. */
