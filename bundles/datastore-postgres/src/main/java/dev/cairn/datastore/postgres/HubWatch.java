@@ -113,7 +113,7 @@ final class HubWatch implements Watch {
             queue.add(new Events(events, revision));
             queuedEvents += events.size();
         }
-        next = revision + 1;
+        next = Math.max(next, revision + 1); // a watch from a future revision keeps waiting for it
         if (queuedEvents > maxQueued) {
             long from = queue.peekFirst().events().get(0).kv().modRevision();
             LOG.info("watch fell behind queuedEvents={} from={}; catching up from the log instead", queuedEvents,
