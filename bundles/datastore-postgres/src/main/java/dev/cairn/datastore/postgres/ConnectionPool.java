@@ -51,6 +51,20 @@ final class ConnectionPool implements AutoCloseable {
      * revision read first is the revision of everything read after it.
      */
     <T> T read(SqlWork<T> work) throws SQLException {
+        try {
+            return readOnce(work);
+        } catch (SQLException e) {
+            if (!PostgresErrors.brokenConnection(e)) {
+                throw e;
+            }
+            // an idle connection the database dropped (a restart), and so are the other idle ones: a read can
+            // simply be tried again, on a new connection
+            drain();
+            return readOnce(work);
+        }
+    }
+
+    private <T> T readOnce(SqlWork<T> work) throws SQLException {
         return inTransaction(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");

@@ -221,6 +221,12 @@ final class WatchHub implements AutoCloseable {
 
     // ---- the poller ----
 
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
     private void pollLoop() {
         while (true) {
             List<HubWatch> asked;
@@ -256,6 +262,9 @@ final class WatchHub implements AutoCloseable {
                     failedPolls = 0;
                 }
             } catch (SQLException | RuntimeException e) {
+                if (isClosed()) {
+                    return; // the pool closed under the poll: the store is closing
+                }
                 if (failedPolls++ % 30 == 0) {
                     LOG.warn("watch poll failed endpoint={} failures={} error=\"{}\"", pool.endpoint().redacted(),
                             failedPolls, e.getMessage());

@@ -128,7 +128,19 @@ final class WriteBatcher implements AutoCloseable {
         Connection c = null;
         try {
             c = connection();
-            long before = lockRevision(c);
+            long before;
+            try {
+                before = lockRevision(c);
+            } catch (SQLException e) {
+                if (!PostgresErrors.brokenConnection(e)) {
+                    throw e;
+                }
+                // the connection died while idle (the database restarted): nothing of this batch was sent yet
+                ConnectionPool.closeQuietly(c);
+                connection = null;
+                c = connection();
+                before = lockRevision(c);
+            }
             long compact = compactRevision(c);
             long revision = before;
             boolean single = batch.size() == 1;
