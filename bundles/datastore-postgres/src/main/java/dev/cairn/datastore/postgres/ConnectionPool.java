@@ -2,14 +2,15 @@ package dev.cairn.datastore.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A small pool of connections to one PostgreSQL database, for reads, lease calls and maintenance; the writer and the
- * notification listener open connections of their own. Connections come from the driver directly (not from
+ * notification listener open connections of their own. At most {@code size} connections are in use at once; idle
+ * ones are kept per kind (set up for reads or for writes), up to {@code size} of each. Connections come from the driver directly (not from
  * {@code DriverManager}, whose class-loader lookups do not work across OSGi bundles). A connection whose work failed
  * and that no longer answers is closed instead of returned.
  */
@@ -19,7 +20,9 @@ final class ConnectionPool implements AutoCloseable {
     private final PostgresEndpoint endpoint;
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
     private final Semaphore permits;
-    private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    /** Idle connections set up for reads (repeatable read, read only) and for writes (read committed). */
+    private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Connection> idleWriters = new ConcurrentLinkedDeque<>();
     private final int size;
     private volatile boolean closed;
 
@@ -52,7 +55,7 @@ final class ConnectionPool implements AutoCloseable {
      */
     <T> T read(SqlWork<T> work) throws SQLException {
         try {
-            return readOnce(work);
+            return inTransaction(true, work);
         } catch (SQLException e) {
             if (!PostgresErrors.brokenConnection(e)) {
                 throw e;
@@ -60,27 +63,18 @@ final class ConnectionPool implements AutoCloseable {
             // an idle connection the database dropped (a restart), and so are the other idle ones: a read can
             // simply be tried again, on a new connection
             drain();
-            return readOnce(work);
+            return inTransaction(true, work);
         }
-    }
-
-    private <T> T readOnce(SqlWork<T> work) throws SQLException {
-        return inTransaction(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            }
-            return work.run(c);
-        });
     }
 
     /** Runs {@code work} in a read-committed transaction and commits it. */
     <T> T write(SqlWork<T> work) throws SQLException {
-        return inTransaction(work);
+        return inTransaction(false, work);
     }
 
     /** Runs {@code work} outside a transaction, as {@code VACUUM} needs. */
     <T> T autocommit(SqlWork<T> work) throws SQLException {
-        Connection c = borrow();
+        Connection c = borrow(false);
         boolean healthy = false;
         try {
             c.setAutoCommit(true);
@@ -92,7 +86,7 @@ final class ConnectionPool implements AutoCloseable {
             healthy = isUsable(c) && leaveAutocommit(c);
             throw e;
         } finally {
-            giveBack(c, healthy);
+            giveBack(c, false, healthy);
         }
     }
 
@@ -105,8 +99,8 @@ final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
-        Connection c = borrow();
+    private <T> T inTransaction(boolean reader, SqlWork<T> work) throws SQLException {
+        Connection c = borrow(reader);
         boolean healthy = false;
         try {
             T result = work.run(c);
@@ -117,7 +111,7 @@ final class ConnectionPool implements AutoCloseable {
             healthy = rollback(c);
             throw e;
         } finally {
-            giveBack(c, healthy);
+            giveBack(c, reader, healthy);
         }
     }
 
@@ -138,7 +132,7 @@ final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    private Connection borrow() throws SQLException {
+    private Connection borrow(boolean reader) throws SQLException {
         if (closed) {
             throw new SQLException("the connection pool to " + endpoint.redacted() + " is closed");
         }
@@ -151,13 +145,19 @@ final class ConnectionPool implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for a connection to " + endpoint.redacted(), e);
         }
-        Connection c = idle.pollFirst();
+        Connection c = (reader ? idleReaders : idleWriters).pollFirst();
         if (c != null) {
             return c;
         }
         try {
             c = open();
             c.setAutoCommit(false);
+            if (reader) {
+                // set once per connection: each transaction then begins as "BEGIN READ ONLY" in one snapshot,
+                // without a statement of its own
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                c.setReadOnly(true);
+            }
             return c;
         } catch (SQLException | RuntimeException e) {
             permits.release();
@@ -165,9 +165,9 @@ final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    private void giveBack(Connection c, boolean healthy) {
+    private void giveBack(Connection c, boolean reader, boolean healthy) {
         if (healthy && !closed) {
-            idle.addFirst(c);
+            (reader ? idleReaders : idleWriters).addFirst(c);
         } else {
             closeQuietly(c);
         }
@@ -184,9 +184,11 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     private void drain() {
-        Connection c;
-        while ((c = idle.pollFirst()) != null) {
-            closeQuietly(c);
+        for (ConcurrentLinkedDeque<Connection> idle : List.of(idleReaders, idleWriters)) {
+            Connection c;
+            while ((c = idle.pollFirst()) != null) {
+                closeQuietly(c);
+            }
         }
     }
 

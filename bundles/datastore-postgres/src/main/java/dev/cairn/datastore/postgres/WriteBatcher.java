@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * visible. A reader that sees revision n+1 thus sees every revision before it, and a watch poller never has to wait
  * for a revision that commits late (the gap a sequence-allocated id would leave).
  *
- * <p>A request that is refused (its {@link DatastoreException}) is undone with a savepoint, so it costs the others
- * nothing; a database failure fails the whole batch with an error naming the endpoint. A future completes only after
- * the commit returned, i.e. once PostgreSQL made the transaction durable.
+ * <p>A request that is refused (its {@link DatastoreException}) is undone alone (see {@link #apply}), so it costs the
+ * others nothing; a database failure fails the whole batch with an error naming the endpoint. A future completes
+ * only after the commit returned, i.e. once PostgreSQL made the transaction durable.
  */
 final class WriteBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
@@ -121,9 +121,18 @@ final class WriteBatcher implements AutoCloseable {
         connection = null;
     }
 
+    /** What one pass over a batch did, in its (not yet committed) transaction. */
+    private record Pass(long before, long revision, Object[] results, DatastoreException[] refusals,
+            boolean aborted) {
+    }
+
+    /**
+     * Applies a batch in one transaction. Refusals are rare, so the first pass runs the requests back to back; only
+     * if one is refused is the pass rolled back and the batch run again with each request in a savepoint of its own
+     * (two more round trips per request), so that the refused one is undone alone. The second pass decides afresh:
+     * nothing of the first was committed.
+     */
     private void apply(List<Pending<?>> batch) {
-        Object[] results = new Object[batch.size()];
-        DatastoreException[] refusals = new DatastoreException[batch.size()];
         boolean committing = false;
         Connection c = null;
         try {
@@ -141,48 +150,31 @@ final class WriteBatcher implements AutoCloseable {
                 c = connection();
                 before = lockRevision(c);
             }
-            long compact = compactRevision(c);
-            long revision = before;
-            boolean single = batch.size() == 1;
-            for (int i = 0; i < batch.size(); i++) {
-                Savepoint savepoint = single ? null : c.setSavepoint();
-                StoreView view = new StoreView(c, revision, compact, true);
-                try {
-                    results[i] = batch.get(i).task().apply(view);
-                    if (savepoint != null) {
-                        c.releaseSavepoint(savepoint);
-                    }
-                    if (view.changed()) {
-                        revision++;
-                    }
-                } catch (DatastoreException e) {
-                    refusals[i] = e;
-                    if (savepoint != null) {
-                        c.rollback(savepoint);
-                    }
-                }
+            Pass pass = run(c, batch, before, false);
+            if (pass.aborted() && batch.size() > 1) {
+                c.rollback();
+                pass = run(c, batch, lockRevision(c), true);
             }
-            if (revision != before) {
-                try (PreparedStatement s = c.prepareStatement("UPDATE " + t.meta() + " SET revision = ? WHERE id = 1")) {
-                    s.setLong(1, revision);
-                    s.executeUpdate();
-                }
-                // other servers' watch pollers wake on this (delivered once the commit is visible)
-                try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                    s.setString(1, t.channel());
-                    s.setString(2, Long.toString(revision));
+            if (pass.revision() != pass.before()) {
+                // the new revision, and a notification on which other servers' watch pollers wake (delivered once
+                // the commit is visible)
+                try (PreparedStatement s = c.prepareStatement("UPDATE " + t.meta() + " SET revision = ? WHERE id = 1"
+                        + " RETURNING pg_notify(?, ?)")) {
+                    s.setLong(1, pass.revision());
+                    s.setString(2, t.channel());
+                    s.setString(3, Long.toString(pass.revision()));
                     s.execute();
                 }
             }
             committing = true;
-            if (single && refusals[0] != null) {
-                c.rollback();
+            if (pass.aborted()) {
+                c.rollback(); // a single request, refused
             } else {
                 c.commit();
             }
-            state.sawRevision(revision);
-            complete(batch, results, refusals);
-            if (revision != before) {
+            state.sawRevision(pass.revision());
+            complete(batch, pass.results(), pass.refusals());
+            if (pass.revision() != pass.before()) {
                 committed.run();
             }
         } catch (SQLException | RuntimeException e) {
@@ -202,6 +194,38 @@ final class WriteBatcher implements AutoCloseable {
                 completer.execute(() -> p.future().completeExceptionally(failure));
             }
         }
+    }
+
+    /**
+     * One pass, holding the write lock taken at revision {@code before}: runs each request at the next revision.
+     * Without savepoints the first refusal ends the pass ({@code aborted}); with them a refused request is rolled
+     * back alone.
+     */
+    private Pass run(Connection c, List<Pending<?>> batch, long before, boolean savepoints) throws SQLException {
+        Object[] results = new Object[batch.size()];
+        DatastoreException[] refusals = new DatastoreException[batch.size()];
+        long compact = compactRevision(c);
+        long revision = before;
+        for (int i = 0; i < batch.size(); i++) {
+            Savepoint savepoint = savepoints ? c.setSavepoint() : null;
+            StoreView view = new StoreView(c, revision, compact, true);
+            try {
+                results[i] = batch.get(i).task().apply(view);
+                if (savepoint != null) {
+                    c.releaseSavepoint(savepoint);
+                }
+                if (view.changed()) {
+                    revision++;
+                }
+            } catch (DatastoreException e) {
+                refusals[i] = e;
+                if (savepoint == null) {
+                    return new Pass(before, before, results, refusals, true);
+                }
+                c.rollback(savepoint);
+            }
+        }
+        return new Pass(before, revision, results, refusals, false);
     }
 
     private void complete(List<Pending<?>> batch, Object[] results, DatastoreException[] refusals) {
