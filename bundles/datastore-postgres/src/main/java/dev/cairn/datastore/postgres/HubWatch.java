@@ -123,7 +123,9 @@ final class HubWatch implements Watch {
             next = from;
             synced = false;
         }
-        schedule();
+        if (!events.isEmpty() || !synced) {
+            schedule();
+        }
     }
 
     void cancel(long compactRevision, String reason, boolean dropQueued) {
