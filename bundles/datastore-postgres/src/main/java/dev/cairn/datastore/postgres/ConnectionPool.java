@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A small pool of connections to one PostgreSQL database, for reads, lease calls and maintenance; the writer and the
  * notification listener open connections of their own. At most {@code size} connections are in use at once; idle
- * ones are kept per kind (set up for reads or for writes), up to {@code size} of each. Connections come from the driver directly (not from
- * {@code DriverManager}, whose class-loader lookups do not work across OSGi bundles). A connection whose work failed
- * and that no longer answers is closed instead of returned.
+ * ones are kept per kind (set up for reads or for writes), up to {@code size} of each. Connections come from the
+ * driver directly (not from {@code DriverManager}, whose class-loader lookups do not work across OSGi bundles). A
+ * connection whose work failed and that no longer answers is closed instead of returned.
  */
 final class ConnectionPool implements AutoCloseable {
     private static final long BORROW_TIMEOUT_SECONDS = 30;
@@ -30,10 +30,6 @@ final class ConnectionPool implements AutoCloseable {
         this.endpoint = endpoint;
         this.size = size;
         this.permits = new Semaphore(size, true);
-    }
-
-    int size() {
-        return size;
     }
 
     PostgresEndpoint endpoint() {

@@ -10,8 +10,6 @@ import java.sql.SQLException;
  * database, 42501 missing privilege, 57P03 a server still starting.
  */
 final class PostgresErrors {
-    static final String CANNOT_CONNECT = "08001";
-    static final String CONNECTION_FAILURE = "08006";
     static final String INVALID_PASSWORD = "28P01";
     static final String INVALID_AUTHORIZATION = "28000";
     static final String UNKNOWN_DATABASE = "3D000";

@@ -30,10 +30,6 @@ final class StoreView {
         return connection;
     }
 
-    long base() {
-        return base;
-    }
-
     long compactRevision() {
         return compactRevision;
     }

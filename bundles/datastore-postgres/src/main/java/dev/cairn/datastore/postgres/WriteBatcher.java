@@ -91,10 +91,6 @@ final class WriteBatcher implements AutoCloseable {
         return future;
     }
 
-    int queued() {
-        return queue.size();
-    }
-
     private void run() {
         List<Pending<?>> batch = new ArrayList<>();
         boolean stopping = false;

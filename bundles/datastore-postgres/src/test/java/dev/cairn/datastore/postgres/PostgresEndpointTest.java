@@ -67,7 +67,8 @@ public class PostgresEndpointTest {
     @Test
     public void badEndpointsAreRefusedWithoutShowingThePassword() {
         for (String bad : List.of("mysql://u:s3cret@h/db", "postgres://u:s3cret@h:99999/db",
-                "postgres://u:s3cret@h/db?schema=Bad-Name", "postgres://u:s3cret@h:x/db", "postgres://u:s3cret%4@h/db")) {
+                "postgres://u:s3cret@h/db?schema=Bad-Name", "postgres://u:s3cret@h:x/db",
+                "postgres://u:s3cret%4@h/db")) {
             IllegalArgumentException e = assertThrows(bad, IllegalArgumentException.class,
                     () -> PostgresEndpoint.parse(bad));
             assertTrue(e.getMessage(), e.getMessage().startsWith("datastore-endpoint: "));
