@@ -33,7 +33,8 @@ enum Flag {
             "Port of plain-HTTP /metrics, /health, /readyz, /livez and /version.", "2381"),
     DATASTORE_ENDPOINT("datastore-endpoint", null, "<url>", Section.DATASTORE, "datastore.endpoint",
             "Datastore to use: https://<host>:2379 (or http://) for an external etcd, several separated by commas; "
-                    + "sqlite:<path>; or <type>:<location> for an installed backend bundle of that type.",
+                    + "postgres://<user>:<password>@<host>:5432/<database> for PostgreSQL; sqlite:<path>; or "
+                    + "<type>:<location> for an installed backend bundle of that type.",
             "SQLite in the data dir"),
     DATASTORE_CAFILE("datastore-cafile", null, "<file>", Section.DATASTORE, "datastore.cafile",
             "PEM CA certificate(s) that verify the external etcd's server certificate.", "the JVM's trusted CAs"),

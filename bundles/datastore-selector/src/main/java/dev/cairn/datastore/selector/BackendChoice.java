@@ -31,6 +31,8 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
     static final String SQLITE = "sqlite";
     /** The external etcd backend, chosen by an https:// or http:// endpoint. */
     static final String ETCD = "etcd";
+    /** The PostgreSQL backend: postgres:// selects it by its type, postgresql:// (libpq's other spelling) too. */
+    static final String POSTGRES = "postgres";
     /** Raft backend option: the SQLite store a new cluster is converted from. */
     static final String CONVERT_FROM = "raft.convert.from";
     /** Raft backend option: a copy of the SQLite store taken earlier, which only needs the writes since (live). */
@@ -72,7 +74,8 @@ record BackendChoice(String type, String endpoint, Map<String, String> options, 
                         + "' names no datastore type; write it as https://<etcd>:2379 or sqlite:<path>");
             }
             String scheme = endpoint.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
-            String type = scheme.equals("https") || scheme.equals("http") ? ETCD : endpoint.substring(0, colon);
+            String type = scheme.equals("https") || scheme.equals("http") ? ETCD
+                    : scheme.equals("postgresql") ? POSTGRES : endpoint.substring(0, colon);
             return new BackendChoice(type, endpoint, Map.of(), List.of());
         }
         if (!server.isEmpty()) {

@@ -39,6 +39,14 @@ public class BackendChoiceTest {
     }
 
     @Test
+    public void aPostgresqlEndpointSelectsThePostgresBackend() {
+        BackendChoice c = decide("postgresql://u:pw@db:5432/cairn", false, "", false);
+        assertEquals("postgres", c.type());
+        assertEquals("postgresql://u:pw@db:5432/cairn", c.endpoint());
+        assertEquals("postgres", decide("PostgreSQL://db/cairn", false, "", false).type());
+    }
+
+    @Test
     public void anHttpsOrHttpEndpointSelectsTheExternalEtcd() {
         BackendChoice c = decide("https://10.0.0.5:2379,https://10.0.0.6:2379", false, "", false);
         assertEquals("etcd", c.type());

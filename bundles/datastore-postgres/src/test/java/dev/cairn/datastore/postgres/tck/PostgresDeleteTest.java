@@ -1,0 +1,15 @@
+package dev.cairn.datastore.postgres.tck;
+
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.tck.DeleteContract;
+import org.junit.Rule;
+
+public class PostgresDeleteTest extends DeleteContract {
+    @Rule
+    public final PostgresStores stores = new PostgresStores();
+
+    @Override
+    protected Datastore newStore() {
+        return stores.open();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.cairn.datastore.postgres.tck;
+
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.tck.TxnContract;
+import org.junit.Rule;
+
+public class PostgresTxnTest extends TxnContract {
+    @Rule
+    public final PostgresStores stores = new PostgresStores();
+
+    @Override
+    protected Datastore newStore() {
+        return stores.open();
+    }
+}
