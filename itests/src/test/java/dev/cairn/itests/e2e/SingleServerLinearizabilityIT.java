@@ -3,6 +3,7 @@ package dev.cairn.itests.e2e;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.cairn.itests.e2e.support.Await;
 import dev.cairn.itests.e2e.support.History;
 import dev.cairn.itests.e2e.support.HistoryRecorder;
 import dev.cairn.itests.e2e.support.Linearizability;
@@ -23,6 +24,9 @@ import org.junit.Test;
 public class SingleServerLinearizabilityIT {
 
     private static final String ADDRESS = "127.0.0.45";
+    private static final int MIN_OPERATIONS = 200;
+    private static final Duration RECORD_AT_LEAST = Duration.ofSeconds(5);
+    private static final Duration RECORD_AT_MOST = Duration.ofSeconds(60);
 
     private ManagedServer server;
 
@@ -37,13 +41,20 @@ public class SingleServerLinearizabilityIT {
     public void concurrentPutsAndGetsAreLinearizable() {
         server = ServerUnderTest.start("linearizability-" + (ServerUnderTest.isCairn() ? "cairn" : "etcd"), ADDRESS);
         History history;
-        try (HistoryRecorder recorder = HistoryRecorder.start(List.of(server), 6, 3, Duration.ofSeconds(5))) {
+        try (HistoryRecorder recorder = HistoryRecorder.start(List.of(server), 6, 3, RECORD_AT_MOST)) {
+            // five seconds of traffic, and on a slow or loaded machine (a fresh JVM on each side) as long as it takes
+            // to record enough operations to mean something
+            long begin = System.nanoTime();
+            Await.until(MIN_OPERATIONS + " operations in at least " + RECORD_AT_LEAST.toSeconds() + " s",
+                    RECORD_AT_MOST, () -> System.nanoTime() - begin >= RECORD_AT_LEAST.toNanos()
+                            && recorder.recorded() >= MIN_OPERATIONS, recorder::summary);
+            recorder.stop();
             history = recorder.awaitHistory();
             assertEquals("a healthy server fails no get: " + recorder.summary(), 0, recorder.failedGets());
         }
         assertEquals("a healthy server leaves no put unanswered: " + history.summary(), 0,
                 history.count(Operation.Type.PUT, false));
-        assertTrue("too few operations to mean anything: " + history.summary(), history.size() >= 200);
+        assertTrue("too few operations to mean anything: " + history.summary(), history.size() >= MIN_OPERATIONS);
         Linearizability.Result result = Linearizability.check(history);
         assertTrue(result + "\n" + server.logTail(), result.isLinearizable());
     }

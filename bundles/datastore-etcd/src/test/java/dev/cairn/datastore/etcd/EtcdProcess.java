@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EtcdProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Every host:port {@link #freePort} has handed out. */
+    private static final Set<String> HANDED_OUT = new HashSet<>();
 
     private final String host;
     private final Path dir;
@@ -118,10 +122,20 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
-    /** A port free on {@code host} now; the test addresses are this suite's alone, so it stays free. */
+    /**
+     * A port free on {@code host} now and never handed out before in this JVM: the test addresses are this suite's
+     * alone, so it stays free until the etcd binds it, even when another etcd picks its ports meanwhile (the kernel
+     * may give a port just released by such a probe to the next one).
+     */
     private static int freePort(String host) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return s.getLocalPort();
+        synchronized (HANDED_OUT) {
+            while (true) {
+                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+                    if (HANDED_OUT.add(host + ":" + s.getLocalPort())) {
+                        return s.getLocalPort();
+                    }
+                }
+            }
         }
     }
 

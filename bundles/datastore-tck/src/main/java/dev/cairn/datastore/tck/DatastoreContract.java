@@ -37,6 +37,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.After;
+import org.junit.AfterClass;
 import org.junit.Assume;
 import org.junit.Before;
 
@@ -70,13 +71,24 @@ public abstract class DatastoreContract {
         throw new IllegalStateException("unreachable");
     }
 
+    /**
+     * Closes a store the test left open, once the test is over (after its watches). The default closes it here and
+     * now. A backend whose close is slow, and whose every store has its own data directory and ports, may hand the
+     * store to a {@link BackgroundCleanup} instead, together with deleting its data, so that the next test runs
+     * while it closes.
+     */
+    protected void closeAfterTest(Datastore s) throws Exception {
+        s.close();
+    }
+
     @Before
     public final void openStore() throws Exception {
+        BackgroundCleanup.checkFinished();
         store = openAnotherStore();
     }
 
     @After
-    public final void closeEverything() {
+    public final void closeEverything() throws Exception {
         try {
             for (Watch w : openWatches) {
                 w.close();
@@ -84,9 +96,15 @@ public abstract class DatastoreContract {
         } finally {
             openWatches.clear();
             while (!openStores.isEmpty()) {
-                openStores.pop().close();
+                closeAfterTest(openStores.pop());
             }
         }
+    }
+
+    /** Every background cleanup of this class's tests has finished, and none failed. */
+    @AfterClass
+    public static void awaitBackgroundCleanup() {
+        BackgroundCleanup.awaitAll();
     }
 
     /** A second fresh store (for comparing two stores with the same history); closed after the test. */

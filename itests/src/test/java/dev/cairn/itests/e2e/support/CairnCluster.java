@@ -38,6 +38,7 @@ public final class CairnCluster implements AutoCloseable {
     private final List<String> extraArgs;
     private final CairnProcess[] servers;
     private final Map<Integer, Client> clients = new HashMap<>();
+    private int niceAdjustment;
 
     /**
      * Not started yet; servers on 127.0.0.11, .12, ...; {@code extraArgs} go to every server (e.g.
@@ -69,6 +70,12 @@ public final class CairnCluster implements AutoCloseable {
 
     public int size() {
         return size;
+    }
+
+    /** Runs every server of this cluster under {@code nice -n adjustment} (see {@link CairnProcess#withNiceness}). */
+    public CairnCluster withNiceness(int adjustment) {
+        niceAdjustment = adjustment;
+        return this;
     }
 
     public String address(int server) {
@@ -116,7 +123,8 @@ public final class CairnCluster implements AutoCloseable {
         }
         args.addAll(List.of("--token", TOKEN));
         args.addAll(extraArgs);
-        servers[i] = CairnProcess.create(nodeName(i), address(i), args.toArray(new String[0]));
+        servers[i] = CairnProcess.create(nodeName(i), address(i), args.toArray(new String[0]))
+                .withNiceness(niceAdjustment);
         servers[i].start();
     }
 

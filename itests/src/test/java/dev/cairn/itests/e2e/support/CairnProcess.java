@@ -20,6 +20,7 @@ public final class CairnProcess extends ManagedServer {
 
     private final List<String> extraArgs;
     private final java.util.Map<String, String> environment = new java.util.HashMap<>();
+    private int niceAdjustment;
 
     private CairnProcess(String name, String address, Path dataDir, boolean ownsDataDir, List<String> extraArgs) {
         super(name, address, dataDir, ownsDataDir);
@@ -53,6 +54,15 @@ public final class CairnProcess extends ManagedServer {
         return this;
     }
 
+    /**
+     * Runs the next launches under {@code nice -n adjustment} (negative: a higher CPU priority than the test's other
+     * processes; check {@link Niceness#canAdjust} first, as lowering needs root).
+     */
+    public CairnProcess withNiceness(int adjustment) {
+        niceAdjustment = adjustment;
+        return this;
+    }
+
     @Override
     protected java.util.Map<String, String> environment() {
         return environment;
@@ -60,7 +70,12 @@ public final class CairnProcess extends ManagedServer {
 
     @Override
     protected List<String> command() {
-        List<String> command = new ArrayList<>(List.of(distributionDir().resolve("bin/cairn").toString(), "server",
+        List<String> command = new ArrayList<>();
+        if (niceAdjustment != 0) {
+            // nice execs bin/cairn, which execs java: the server keeps this process id and the adjusted priority
+            command.addAll(List.of("nice", "-n", Integer.toString(niceAdjustment)));
+        }
+        command.addAll(List.of(distributionDir().resolve("bin/cairn").toString(), "server",
                 "--data-dir", dataDir().toString(), "--node-name", name(), "--node-ip", address(),
                 "--bind-address", address()));
         command.addAll(extraArgs);

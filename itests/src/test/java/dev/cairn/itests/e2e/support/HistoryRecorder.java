@@ -168,15 +168,23 @@ public final class HistoryRecorder implements AutoCloseable {
         return history.summary() + "; " + failedGets.get() + " failed gets not recorded";
     }
 
-    /** Stops the clients early (the history so far stays valid) and closes them. */
-    @Override
-    public void close() {
+    /**
+     * Stops the clients early: each finishes the request it has under way (recorded like any other), then stops; the
+     * history so far stays valid.
+     */
+    public void stop() {
         stop.countDown();
         try {
             workers.awaitTermination(REQUEST_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops the clients early (the history so far stays valid) and closes them. */
+    @Override
+    public void close() {
+        stop();
         workers.shutdownNow();
         clients.forEach(Client::close);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -146,6 +147,12 @@ public abstract class ManagedServer implements EtcdEndpoint, AutoCloseable {
 
     public boolean isRunning() {
         return process != null && process.isAlive();
+    }
+
+    /** The process id of the latest launch, if it is still running. */
+    public OptionalLong pid() {
+        Process p = process;
+        return p != null && p.isAlive() ? OptionalLong.of(p.pid()) : OptionalLong.empty();
     }
 
     /** SIGTERM, then waits up to {@code grace}; a process still running after that is killed with SIGKILL. */

@@ -11,23 +11,29 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.rules.TemporaryFolder;
+import org.junit.rules.ExternalResource;
 
 /**
- * Gives each TCK test fresh, empty etcds: every {@link #open()} starts its own etcd process on 127.0.0.90 (its data
- * in a temporary directory) and connects a store to it; {@link #reopen} restarts that etcd on the same data and
- * connects again. Every etcd is stopped after the test.
+ * Gives each TCK test fresh, empty etcds: every {@link #open()} takes its own etcd process on {@link #HOST} (its data
+ * in a temporary directory), one that no other test has used, started ahead of time ({@link FreshEtcds}), and
+ * connects a store to it; {@link #reopen} restarts that etcd on the same data and connects again. Every etcd is
+ * stopped, and its data deleted, after the test.
  */
-public final class EtcdStores extends TemporaryFolder {
-    static final String HOST = "127.0.0.90";
+public final class EtcdStores extends ExternalResource {
+    /**
+     * 127.0.0.90, or 127.0.0.92 in surefire's second fork ({@code etcd.tck.fork}, set by the pom): each JVM picks
+     * its etcds' ports on an address of its own, so two JVMs never race for one.
+     */
+    static final String HOST = "2".equals(System.getProperty("etcd.tck.fork")) ? "127.0.0.92" : "127.0.0.90";
+
+    private static final FreshEtcds FRESH = new FreshEtcds();
 
     private final Map<Datastore, EtcdProcess> etcds = new IdentityHashMap<>();
     private final List<EtcdProcess> started = new ArrayList<>();
 
     public Datastore open() throws Exception {
-        EtcdProcess etcd = new EtcdProcess(HOST, newFolder().toPath(), false, List.of());
+        EtcdProcess etcd = FRESH.take();
         started.add(etcd);
-        etcd.start();
         return connect(etcd);
     }
 
@@ -71,7 +77,7 @@ public final class EtcdStores extends TemporaryFolder {
     protected void after() {
         try {
             for (EtcdProcess etcd : started) {
-                etcd.stop();
+                FreshEtcds.discard(etcd);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

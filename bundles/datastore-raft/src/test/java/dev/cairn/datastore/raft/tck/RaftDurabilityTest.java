@@ -14,6 +14,11 @@ public class RaftDurabilityTest extends DurabilityContract {
     }
 
     @Override
+    protected void closeAfterTest(Datastore s) {
+        stores.closeLater(s);
+    }
+
+    @Override
     protected Datastore reopen(Datastore closed) throws Exception {
         return stores.reopen(closed);
     }

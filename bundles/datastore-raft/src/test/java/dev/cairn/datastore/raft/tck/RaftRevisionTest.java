@@ -12,4 +12,9 @@ public class RaftRevisionTest extends RevisionContract {
     protected Datastore newStore() throws Exception {
         return stores.open();
     }
+
+    @Override
+    protected void closeAfterTest(Datastore s) {
+        stores.closeLater(s);
+    }
 }

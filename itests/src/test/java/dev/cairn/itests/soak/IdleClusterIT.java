@@ -1,9 +1,8 @@
-package dev.cairn.itests.e2e;
+package dev.cairn.itests.soak;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 import static org.junit.Assume.assumeTrue;
 
 import dev.cairn.itests.e2e.support.Await;
@@ -23,46 +22,57 @@ import org.junit.Test;
  * for ten minutes (the servers run their Kubernetes-style API, so each renews its node Lease as an idle K3s server
  * does). {@code -Dcairn.idle.minutes=N} shortens the watch for a local run. The same cluster then serves kubectl:
  * its servers are etcd nodes, and deleting one removes its member.
+ *
+ * <p>The ten minutes overlap the other integration tests: {@link IdleClusterListener} starts the cluster
+ * ({@link IdleClusterWatch}, 127.0.0.56–58) and its prober when the test run begins, and this class, ordered last
+ * (the itests pom runs test classes in alphabetical order, and this package sorts after {@code e2e} and
+ * {@code osgi}), takes the watch over, waits for whatever is left of the ten minutes and checks what the prober saw.
+ * Meanwhile the machine is loaded by the other tests, among them clusters whose leaders are killed with
+ * {@code kill -9}; so that the watch stays a fair test of Cairn (of its election settings, not of the CPU
+ * scheduler), the idle cluster's servers run under {@code nice -n -10}, a higher CPU priority than every other test
+ * process, which is checked on each server process. Lowering the nice value needs root (or CAP_SYS_NICE), as in CI;
+ * where it is not allowed, or when this class runs without the listener, the test starts its cluster itself and
+ * watches it alone for the whole ten minutes, as the only test running.
  */
 public class IdleClusterIT {
 
     private static final Duration WATCH = Duration.ofMinutes(Long.getLong("cairn.idle.minutes", 10));
-    private static final long PROBE_MS = 2_000;
 
+    private IdleClusterWatch watch;
     private CairnCluster cluster;
 
     @After
     public void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
+        if (watch != null) {
+            watch.close();
         }
     }
 
     @Test
     public void anIdleClusterHasNoLeaderChange() throws Exception {
         assumeTrue("a Cairn cluster", ServerUnderTest.isCairn());
-        cluster = new CairnCluster("idle-", 56, 3);
-        cluster.start();
-        int leader = cluster.awaitLeader(Duration.ofSeconds(30));
-        StatusResponse first = status(leader);
-        long leaderId = first.getLeader();
-        long term = first.getRaftTerm();
-        long end = System.nanoTime() + WATCH.toNanos();
-        long probes = 0;
-        while (System.nanoTime() < end) {
-            for (int i = 1; i <= 3; i++) {
-                StatusResponse s = status(i);
-                if (s.getLeader() != leaderId || s.getRaftTerm() != term) {
-                    fail("after " + probes + " probes s" + i + " reports leader " + Long.toHexString(s.getLeader())
-                            + " term " + s.getRaftTerm() + "; at the start leader " + Long.toHexString(leaderId)
-                            + " term " + term + "\n" + cluster.describe());
-                }
-            }
-            probes++;
-            // pacing of the watch (a probe every two seconds for the whole period), not a wait for a condition
-            Thread.sleep(PROBE_MS);
+        watch = IdleClusterWatch.takeShared().orElse(null);
+        boolean shared = watch != null;
+        if (!shared) {
+            watch = IdleClusterWatch.startAlone();
         }
-        assertEquals(term, status(1).getRaftTerm());
+        Duration before = watch.watched();
+        int testsBefore = IdleClusterListener.testsFinished();
+        watch.awaitWatched(WATCH);
+        cluster = watch.cluster();
+        System.out.println("idle watch: " + (shared ? "shared, under nice -n " + IdleClusterWatch.NICE
+                + "; " + before.toSeconds() + " s watched beside " + testsBefore + " other tests, then "
+                : "alone, at the test's priority; ") + "waited here until " + watch.watched().toSeconds()
+                + " s; " + watch.rounds() + " rounds of probes, the slowest " + watch.slowestRoundMs() + " ms");
+        watch.failure().ifPresent(failure -> {
+            throw new AssertionError(failure);
+        });
+        assertTrue("the watch ran its period: " + watch.watched(), watch.watched().compareTo(WATCH) >= 0);
+        for (int i = 1; i <= 3; i++) {
+            StatusResponse s = status(i);
+            assertEquals(cluster.nodeName(i) + "'s leader after the watch", watch.leaderId(), s.getLeader());
+            assertEquals(cluster.nodeName(i) + "'s term after the watch", watch.term(), s.getRaftTerm());
+        }
         kubectlSeesEtcdNodesAndDeletingOneRemovesItsMember();
     }
 
