@@ -68,6 +68,8 @@ final class SwappableDatastore implements Datastore {
     /** What the last backend said, for callers while none serves. */
     private volatile String lastType = "";
     private volatile long lastRevision = 1;
+    private volatile ClusterState lastCluster;
+    private volatile StoreStatus lastStatus;
 
     SwappableDatastore(Duration hold) {
         this.hold = hold;
@@ -93,6 +95,12 @@ final class SwappableDatastore implements Datastore {
      * none.
      */
     Datastore release() {
+        Datastore paused = attached();
+        if (paused != null) {
+            // answers for callers while no backend serves (see cluster())
+            lastCluster = paused.cluster();
+            lastStatus = paused.status();
+        }
         Datastore old;
         synchronized (lock) {
             old = backend;
@@ -242,14 +250,31 @@ final class SwappableDatastore implements Datastore {
         return b != null ? b.currentRevision() : lastRevision;
     }
 
+    /**
+     * While no backend serves, the last backend's answer: a watch delivering its last events of the old backend asks
+     * for the header's cluster state while the swap waits for that delivery to end, so waiting here would stall both.
+     */
     @Override
     public StoreStatus status() {
-        return current().status();
+        Datastore b = attached();
+        if (b == null && lastStatus != null) {
+            return lastStatus;
+        }
+        StoreStatus answer = (b != null ? b : current()).status();
+        lastStatus = answer;
+        return answer;
     }
 
+    /** As {@link #status()}: the last backend's cluster state while none serves. */
     @Override
     public ClusterState cluster() {
-        return current().cluster();
+        Datastore b = attached();
+        if (b == null && lastCluster != null) {
+            return lastCluster;
+        }
+        ClusterState answer = (b != null ? b : current()).cluster();
+        lastCluster = answer;
+        return answer;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.cairn.datastore.selector;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import dev.cairn.datastore.api.Datastore;
@@ -151,6 +152,49 @@ public class SwappableDatastoreTest {
         slow.complete(new PutResult(2, null));
         drained.get(5, TimeUnit.SECONDS);
         assertEquals(2, running.get().revision());
+    }
+
+    /**
+     * A watch still delivering the old backend's events asks for the cluster state (etcd-server builds its response
+     * header) after the swap has taken the backend away: it gets the last backend's answer at once. Waiting for the
+     * next backend stalled the swap, which waits for that delivery, until the hold ran out (HotSwapRaftIT).
+     */
+    @Test
+    public void aDeliveryDuringTheSwapGetsTheClusterStateWithoutWaitingForTheNextBackend() throws Exception {
+        java.util.concurrent.CountDownLatch inDelivery = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch backendGone = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Object> header = new CompletableFuture<>();
+        published.watch(WatchRequest.of(KeyRange.single(bytes("k")), 0), new dev.cairn.datastore.api.WatchListener() {
+            @Override
+            public void onEvents(List<Event> events, long revision) {
+                inDelivery.countDown();
+                try {
+                    backendGone.await(5, TimeUnit.SECONDS);
+                    header.complete(published.cluster());
+                } catch (RuntimeException | InterruptedException e) {
+                    header.complete(e);
+                }
+            }
+
+            @Override
+            public void onProgress(long revision) {
+            }
+
+            @Override
+            public void onCancelled(long compactRevision, String reason) {
+            }
+        });
+        put("k", "v");
+        assertTrue(inDelivery.await(5, TimeUnit.SECONDS));
+        published.pause().get(5, TimeUnit.SECONDS);
+        CompletableFuture<Datastore> released = CompletableFuture.supplyAsync(published::release);
+        while (published.metrics() != dev.cairn.datastore.api.StoreMetrics.NONE) {
+            Thread.sleep(5); // until the swap has taken the backend away
+        }
+        backendGone.countDown();
+        Object answer = header.get(2, TimeUnit.SECONDS);
+        assertTrue("the cluster state, not " + answer, answer instanceof dev.cairn.datastore.api.ClusterState);
+        released.get(2, TimeUnit.SECONDS).close();
     }
 
     @Test
