@@ -6,5 +6,5 @@
  * are written on the types and are checked by the datastore TCK.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package dev.cairn.datastore.api;

@@ -168,7 +168,7 @@ final class Mutations {
         boolean succeeded = true;
         for (Compare compare : r.compares()) {
             boolean withValues = compare.target() == Compare.Target.VALUE;
-            if (!Comparison.holds(compare, reader.current(c, compare.range(), withValues))) {
+            if (!compare.holds(reader.current(c, compare.range(), withValues))) {
                 succeeded = false;
                 break;
             }

@@ -1,6 +1,5 @@
 package dev.cairn.datastore.sqlite;
 
-import dev.cairn.datastore.api.Bytes;
 import dev.cairn.datastore.api.Compare;
 import dev.cairn.datastore.api.DeleteRequest;
 import dev.cairn.datastore.api.DeleteResult;
@@ -118,35 +117,9 @@ final class TxnExecutor {
         return new Path(ok, nested);
     }
 
-    /** Every key of the range must satisfy the compare; no key compares as a zero key-value (VALUE: false). */
+    /** The compare against the keys of its range at the txn's revision (etcd's rules: {@link Compare#holds}). */
     private boolean holds(Compare c) throws SQLException {
-        boolean values = c.target() == Compare.Target.VALUE;
-        List<KeyValue> kvs = reads.scan(c.range(), 0, true, false, -1, values);
-        if (kvs.isEmpty()) {
-            return !values && matches(c, new KeyValue(c.range().key(), 0, 0, 0, Bytes.EMPTY, 0));
-        }
-        for (KeyValue kv : kvs) {
-            if (!matches(c, kv)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean matches(Compare c, KeyValue kv) {
-        int cmp = switch (c.target()) {
-            case VERSION -> Long.compare(kv.version(), c.number());
-            case CREATE -> Long.compare(kv.createRevision(), c.number());
-            case MOD -> Long.compare(kv.modRevision(), c.number());
-            case LEASE -> Long.compare(kv.lease(), c.number());
-            case VALUE -> Bytes.compare(kv.value(), c.value() == null ? Bytes.EMPTY : c.value());
-        };
-        return switch (c.result()) {
-            case EQUAL -> cmp == 0;
-            case GREATER -> cmp > 0;
-            case LESS -> cmp < 0;
-            case NOT_EQUAL -> cmp != 0;
-        };
+        return c.holds(reads.scan(c.range(), 0, true, false, -1, c.target() == Compare.Target.VALUE));
     }
 
     private void check(TxnRequest t, Path path, RevisionScope scope) throws SQLException {
