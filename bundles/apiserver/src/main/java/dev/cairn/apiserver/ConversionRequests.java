@@ -8,7 +8,6 @@ import dev.cairn.datastore.conversion.ConversionException;
 import dev.cairn.datastore.conversion.ConversionReport;
 import dev.cairn.datastore.conversion.LiveConversion;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,9 +38,8 @@ final class ConversionRequests {
         ConversionReport report;
         try {
             report = service.convert(target).get(WAIT_MINUTES, TimeUnit.MINUTES);
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause()
-                    : e.getCause();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
             if (cause instanceof ConversionException c) {
                 throw new SupervisorError(409, c.getMessage());
             }

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -53,7 +52,7 @@ public class RaftFixtureWriter {
         String release = System.getProperty("cairn.fixture.release");
         Assume.assumeTrue("set -Dcairn.fixture.release=<version> to write a fixture", release != null);
         Path target = Path.of("src/test/resources/release-fixtures", release).toAbsolutePath();
-        deleteTree(target);
+        SqliteConversion.deleteTree(target);
         Files.createDirectories(target);
         Path dataDir = tmp.newFolder().toPath();
         RaftSettings s = RaftSettings.from(new BackendSettings(dataDir, "", "fixture",
@@ -132,17 +131,6 @@ public class RaftFixtureWriter {
                 } else if (!p.getFileName().toString().equals("in_use.lock")) {
                     Files.copy(p, dest);
                 }
-            }
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

@@ -216,7 +216,7 @@ public final class DatastoreSelector implements LiveConversion {
 
     private void awaitDrained(CompletableFuture<Void> drained) {
         try {
-            drained.get(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            drained.get(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.warn("datastore swap: requests still running after {} ms; closing the store fails them with"
                     + " UNAVAILABLE (retryable)", DRAIN.toMillis());
