@@ -122,10 +122,16 @@ public class NodeRegistrationTest {
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
+    /**
+     * Long enough that a salted hash cannot contain it by chance (a two-letter password did, in about one run of
+     * sixty: the hash's base64 text happened to hold "p1").
+     */
+    private static final String PASSWORD = "node-password-of-agent1";
+
     @Test
     public void firstRegistrationStoresTheHashAndIssuesANodeCertificate() throws Exception {
         KeyPair keys = keys();
-        HttpResponse<String> answer = register("agent1", "p1", csr(keys));
+        HttpResponse<String> answer = register("agent1", PASSWORD, csr(keys));
         assertEquals(answer.body(), 200, answer.statusCode());
         X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificates(
                 new java.io.ByteArrayInputStream(answer.body().getBytes(StandardCharsets.US_ASCII))).iterator()
@@ -139,8 +145,8 @@ public class NodeRegistrationTest {
         String hash = new String(Base64.getDecoder().decode(secret.getAsJsonObject("data").get("hash")
                 .getAsString()), StandardCharsets.UTF_8);
         assertTrue(hash, hash.startsWith("$1:"));
-        assertFalse(hash.contains("p1"));
-        assertTrue(NodePasswords.matches(hash, "p1"));
+        assertFalse(hash, hash.contains(PASSWORD));
+        assertTrue(NodePasswords.matches(hash, PASSWORD));
     }
 
     @Test
