@@ -24,7 +24,22 @@ public final class EtcdStores extends ExternalResource {
      * 127.0.0.90, or 127.0.0.92 in surefire's second fork ({@code etcd.tck.fork}, set by the pom): each JVM picks
      * its etcds' ports on an address of its own, so two JVMs never race for one.
      */
-    static final String HOST = "2".equals(System.getProperty("etcd.tck.fork")) ? "127.0.0.92" : "127.0.0.90";
+    static final String HOST = host(System.getProperty("etcd.tck.fork"));
+
+    /**
+     * Unset (a test run outside Maven): .90. A value other than surefire's fork number 1 or 2 means the pom's
+     * wiring broke, and both JVMs would take .90 and race for its ports (seen once as "address already in use").
+     */
+    private static String host(String fork) {
+        if (fork == null || fork.equals("1")) {
+            return "127.0.0.90";
+        }
+        if (fork.equals("2")) {
+            return "127.0.0.92";
+        }
+        throw new IllegalStateException("etcd.tck.fork is '" + fork + "', not surefire's fork number 1 or 2; see"
+                + " the surefire configuration in bundles/datastore-etcd/pom.xml");
+    }
 
     private static final FreshEtcds FRESH = new FreshEtcds();
 
