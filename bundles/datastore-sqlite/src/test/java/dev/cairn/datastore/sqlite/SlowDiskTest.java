@@ -58,14 +58,18 @@ public class SlowDiskTest {
             assertTrue(disk.probeP99Ms() >= 130);
             assertEquals(SqliteDatastore.TOLERATED_FSYNC_MS, disk.toleratedMs(), 0);
 
+            // a first put takes along the compactor's first pass, which the store's start queued on the writer (it
+            // once shared the first put's commit, which then counted two requests); the three after it are counted
+            get(store.put(PutRequest.of(b("first"), b("v"))));
+            StoreMetrics before = store.metrics();
             for (int i = 0; i < 3; i++) {
                 get(store.put(PutRequest.of(b("k" + i), b("v"))));
             }
             StoreMetrics m = store.metrics();
-            assertEquals(3, m.walFsync().count());
+            assertEquals(3, m.walFsync().count() - before.walFsync().count());
             assertTrue("fsync p50 " + m.walFsync().quantile(0.5), m.walFsync().quantile(0.5) >= 0.128);
-            assertEquals(3, m.backendCommit().count());
-            assertEquals("one request per commit", 3, m.writeBatch().counts()[0]);
+            assertEquals(3, m.backendCommit().count() - before.backendCommit().count());
+            assertEquals("one request per commit", 3, m.writeBatch().counts()[0] - before.writeBatch().counts()[0]);
             assertTrue(m.raft() == null);
         }
     }
