@@ -365,8 +365,7 @@ final class RaftNode implements AutoCloseable {
 
     /** Sends a query to one server (the leader, for lease calls); no ordering with this client's writes. */
     CompletableFuture<RaftClientReply> query(byte[] query, RaftPeerId target) {
-        return Tccl.get(() -> client.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(query)),
-                target));
+        return readOnlyAt(query, target);
     }
 
     /**
@@ -383,9 +382,26 @@ final class RaftNode implements AutoCloseable {
 
     /** A read-only query answered by the leader after its ReadIndex; see {@link #leaderCommitIndex}. */
     CompletableFuture<RaftClientReply> readAtLeader(byte[] query) {
-        RaftPeerId leader = leader();
-        return Tccl.get(() -> client.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(query)),
-                leader));
+        return readOnlyAt(query, leader());
+    }
+
+    /**
+     * A read-only call to {@code target}. A server that just joined knows its leader from the leader's first
+     * append before it has applied a configuration naming it, and the client is refreshed only after a
+     * configuration change: until then the call fails as a transient "not ready" (callers retry it) instead of
+     * the client's "Server ... not found" (a learner's read failed so right after it caught up).
+     */
+    private CompletableFuture<RaftClientReply> readOnlyAt(byte[] query, RaftPeerId target) {
+        if (target != null && clientPeers.stream().noneMatch(p -> p.getId().equals(target))) {
+            refreshClient();
+            if (clientPeers.stream().noneMatch(p -> p.getId().equals(target))) {
+                return CompletableFuture.failedFuture(new ServerNotReadyException(self.getId() + ": server "
+                        + target + " is not in the configuration this member has applied yet"));
+            }
+        }
+        RaftClient via = client;
+        return Tccl.get(() -> via.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(query)),
+                target));
     }
 
     /** The commit index the replying leader reported with its reply (an upper bound of its read index). */
