@@ -18,9 +18,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Hashtable;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
@@ -62,20 +60,7 @@ public class CairnInFelixIT {
 
     @Before
     public void configureOnce() throws Exception {
-        if (configAdmin.listConfigurations("(service.pid=cairn.server)") != null) {
-            return;
-        }
-        // under target/, so a clean build removes it
-        Files.createDirectories(Path.of("target"));
-        Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "felix-it-data");
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put("data.dir", dataDir.toString());
-        props.put("node.name", "felix-it");
-        props.put("node.ip", ADDRESS);
-        props.put("bind.address", ADDRESS);
-        props.put("client.port", CLIENT_PORT);
-        props.put("metrics.port", 2381);
-        configAdmin.getConfiguration("cairn.server", "?").update(props);
+        ServerConfiguration.applyOnce(configAdmin, "felix-it", ADDRESS, CLIENT_PORT, Map.of());
     }
 
     @Test

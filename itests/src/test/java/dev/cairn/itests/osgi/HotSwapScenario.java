@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -82,20 +81,11 @@ abstract class HotSwapScenario {
 
     @Before
     public void configure() throws Exception {
-        if (configAdmin.listConfigurations("(service.pid=cairn.server)") != null) {
-            return;
+        Path configured = ServerConfiguration.applyOnce(configAdmin, "hot-swap", address(), 2379,
+                backendConfiguration());
+        if (configured != null) {
+            dataDir = configured;
         }
-        Files.createDirectories(Path.of("target"));
-        dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "hot-swap-data");
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put("data.dir", dataDir.toString());
-        props.put("node.name", "hot-swap");
-        props.put("node.ip", address());
-        props.put("bind.address", address());
-        props.put("client.port", 2379);
-        props.put("metrics.port", 2381);
-        props.putAll(backendConfiguration());
-        configAdmin.getConfiguration("cairn.server", "?").update(props);
     }
 
     /**
