@@ -300,6 +300,20 @@ final class RaftNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the clients can call {@code peer}, refreshing them first if they were made for an older
+     * configuration. They are refreshed after each configuration change, but asynchronously; and a server that
+     * just joined knows its leader from the leader's first append before it has applied a configuration naming
+     * it (a learner's read failed so right after it caught up).
+     */
+    private boolean clientKnows(RaftPeerId peer) {
+        if (clientPeers.stream().anyMatch(p -> p.getId().equals(peer))) {
+            return true;
+        }
+        refreshClient();
+        return clientPeers.stream().anyMatch(p -> p.getId().equals(peer));
+    }
+
     private RaftClient newClient(List<RaftPeer> peers) {
         return Tccl.get(() -> RaftClient.newBuilder().setProperties(clientProperties).setParameters(parameters)
                 .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers)).setLeaderId(leader())
@@ -328,9 +342,7 @@ final class RaftNode implements AutoCloseable {
             return Tccl.get(() -> server.submitClientRequestAsync(request))
                     .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (clientPeers.stream().noneMatch(p -> p.getId().equals(leader))) {
-            refreshClient(); // a leader from a configuration newer than the clients' (its change is on its way)
-        }
+        clientKnows(leader); // if not yet, the call fails and LeaderWrites tries again
         RaftClient via = forwarding;
         RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(via.getId()).setServerId(leader)
                 .setGroupId(GROUP_ID).setCallId(forwardCallIds.incrementAndGet()).setMessage(message)
@@ -386,18 +398,13 @@ final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * A read-only call to {@code target}. A server that just joined knows its leader from the leader's first
-     * append before it has applied a configuration naming it, and the client is refreshed only after a
-     * configuration change: until then the call fails as a transient "not ready" (callers retry it) instead of
-     * the client's "Server ... not found" (a learner's read failed so right after it caught up).
+     * A read-only call to {@code target}; while the clients do not know it yet (see {@link #clientKnows}) it fails
+     * as a transient "not ready", which callers retry, instead of with the client's "Server ... not found".
      */
     private CompletableFuture<RaftClientReply> readOnlyAt(byte[] query, RaftPeerId target) {
-        if (target != null && clientPeers.stream().noneMatch(p -> p.getId().equals(target))) {
-            refreshClient();
-            if (clientPeers.stream().noneMatch(p -> p.getId().equals(target))) {
-                return CompletableFuture.failedFuture(new ServerNotReadyException(self.getId() + ": server "
-                        + target + " is not in the configuration this member has applied yet"));
-            }
+        if (target != null && !clientKnows(target)) {
+            return CompletableFuture.failedFuture(new ServerNotReadyException(self.getId() + ": server "
+                    + target + " is not in the configuration this member has applied yet"));
         }
         RaftClient via = client;
         return Tccl.get(() -> via.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(query)),
