@@ -83,15 +83,25 @@ final class CommandCodec {
 
     /** The proposals of an entry: one, or the several of a batch, in order. */
     static List<Proposal> decodeEntry(byte[] entry) {
+        List<byte[]> encoded = proposalsOf(entry);
+        List<Proposal> proposals = new ArrayList<>(encoded.size());
+        for (byte[] p : encoded) {
+            proposals.add(decode(p));
+        }
+        return proposals;
+    }
+
+    /** The proposals of an entry in their {@link #encode} form, not decoded. */
+    static List<byte[]> proposalsOf(byte[] entry) {
         if (entry.length == 0 || entry[0] != BATCH) {
-            return List.of(decode(entry));
+            return List.of(entry);
         }
         Wire.In in = new Wire.In(entry);
         in.u8();
         int n = in.count();
-        List<Proposal> proposals = new ArrayList<>(n);
+        List<byte[]> proposals = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            proposals.add(decode(in.bytes()));
+            proposals.add(in.bytes());
         }
         requireEnd(in, "the batch");
         return proposals;

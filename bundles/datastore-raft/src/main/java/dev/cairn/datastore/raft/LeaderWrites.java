@@ -30,10 +30,11 @@ final class LeaderWrites {
         this.noLeaderWait = noLeaderWait;
     }
 
-    CompletableFuture<RaftClientReply> write(byte[] entry) {
+    /** @param batchable see {@link RaftNode#writeAt} */
+    CompletableFuture<RaftClientReply> write(byte[] entry, boolean batchable) {
         CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
         long now = System.nanoTime();
-        attempt(entry, now + deadline.toNanos(), now + noLeaderWait.toNanos(), null, result);
+        attempt(entry, batchable, now + deadline.toNanos(), now + noLeaderWait.toNanos(), null, result);
         return result;
     }
 
@@ -41,7 +42,7 @@ final class LeaderWrites {
      * @param leaderlessUntil when to give up while no leader is known
      * @param refusedBy       the leader that last failed to take the entry (tried again only after a pause)
      */
-    private void attempt(byte[] entry, long until, long leaderlessUntil, RaftPeerId refusedBy,
+    private void attempt(byte[] entry, boolean batchable, long until, long leaderlessUntil, RaftPeerId refusedBy,
             CompletableFuture<RaftClientReply> result) {
         RaftNode n = node.get();
         if (n == null) {
@@ -59,12 +60,12 @@ final class LeaderWrites {
             // the same leader is asked again after one poll: it may have become ready meanwhile
             RaftPeerId skip = leader == null ? refusedBy : null;
             CompletableFuture.delayedExecutor(POLL_MS, TimeUnit.MILLISECONDS)
-                    .execute(() -> attempt(entry, until, nextLeaderless, skip, result));
+                    .execute(() -> attempt(entry, batchable, until, nextLeaderless, skip, result));
             return;
         }
         CompletableFuture<RaftClientReply> sent;
         try {
-            sent = n.writeAt(entry, leader);
+            sent = n.writeAt(entry, batchable, leader);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -82,7 +83,7 @@ final class LeaderWrites {
                 result.completeExceptionally(RaftErrors.of(problem));
                 return;
             }
-            attempt(entry, until, System.nanoTime() + noLeaderWait.toNanos(), leader, result);
+            attempt(entry, batchable, until, System.nanoTime() + noLeaderWait.toNanos(), leader, result);
         });
     }
 }

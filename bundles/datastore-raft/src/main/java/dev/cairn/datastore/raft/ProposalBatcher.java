@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.apache.ratis.protocol.RaftClientReply;
 
 /**
@@ -32,20 +31,28 @@ final class ProposalBatcher {
     private record Waiting(byte[] proposal, boolean batchable, CompletableFuture<Answer> answer) {
     }
 
-    private final Function<byte[], CompletableFuture<RaftClientReply>> log;
+    /** Where entries go: into the Raft log, through the leader. */
+    interface EntryLog {
+        /**
+         * @param batchable the entry holds only commands that may share an entry (so the leader may carry them
+         *                  in its own entries)
+         */
+        CompletableFuture<RaftClientReply> append(byte[] entry, boolean batchable);
+    }
+
+    private final EntryLog log;
     private final java.util.function.IntConsumer entrySizes;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private int inFlight;
 
     /** @param log sends one entry to the log (through the leader) and completes with its reply */
-    ProposalBatcher(Function<byte[], CompletableFuture<RaftClientReply>> log) {
+    ProposalBatcher(EntryLog log) {
         this(log, size -> {
         });
     }
 
     /** @param entrySizes hears how many proposals each entry sent carries (the write batch size) */
-    ProposalBatcher(Function<byte[], CompletableFuture<RaftClientReply>> log,
-            java.util.function.IntConsumer entrySizes) {
+    ProposalBatcher(EntryLog log, java.util.function.IntConsumer entrySizes) {
         this.log = log;
         this.entrySizes = entrySizes;
     }
@@ -100,8 +107,9 @@ final class ProposalBatcher {
         entrySizes.accept(entry.size());
         CompletableFuture<RaftClientReply> sent;
         try {
-            sent = log.apply(entry.size() == 1 ? entry.get(0).proposal()
-                    : CommandCodec.encodeBatch(entry.stream().map(Waiting::proposal).toList()));
+            sent = log.append(entry.size() == 1 ? entry.get(0).proposal()
+                    : CommandCodec.encodeBatch(entry.stream().map(Waiting::proposal).toList()),
+                    entry.get(0).batchable());
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

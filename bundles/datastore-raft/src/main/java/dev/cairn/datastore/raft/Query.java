@@ -2,18 +2,27 @@ package dev.cairn.datastore.raft;
 
 /**
  * A read-only request to a server's state machine (never logged): a read barrier, a lease call the leader
- * answers because only the leader's lease deadlines count, or whether a learner has caught up (only the leader
- * knows how far each member got). {@code subject} is the lease or member id.
+ * answers because only the leader's lease deadlines count, whether a learner has caught up (only the leader
+ * knows how far each member got), or a follower's entry for the leader to carry in its own entries
+ * ({@link ForwardedEntry}). {@code subject} is the lease or member id; {@code payload} the forwarded entry.
  */
-record Query(Kind kind, long subject) {
+record Query(Kind kind, long subject, byte[] payload) {
     static final int VERSION = 1;
 
-    enum Kind { BARRIER, KEEP_ALIVE, TIME_TO_LIVE, LEARNER_CAUGHT_UP }
+    enum Kind { BARRIER, KEEP_ALIVE, TIME_TO_LIVE, LEARNER_CAUGHT_UP, FORWARD }
 
     static final Query BARRIER = new Query(Kind.BARRIER, 0);
 
+    Query(Kind kind, long subject) {
+        this(kind, subject, null);
+    }
+
     byte[] encode() {
-        return new Wire.Out().u8(VERSION).u8(kind.ordinal()).i64(subject).bytes();
+        Wire.Out out = new Wire.Out().u8(VERSION).u8(kind.ordinal()).i64(subject);
+        if (kind == Kind.FORWARD) {
+            out.bytes(payload);
+        }
+        return out.bytes();
     }
 
     static Query decode(byte[] b) {
@@ -23,6 +32,13 @@ record Query(Kind kind, long subject) {
             throw new NewerFormatException("query format " + version + " is unknown to this Cairn (it reads "
                     + VERSION + "); a newer Cairn asked: upgrade this server");
         }
-        return new Query(Kind.values()[in.u8()], in.i64());
+        int ordinal = in.u8();
+        if (ordinal >= Kind.values().length) {
+            throw new NewerFormatException("query kind " + ordinal + " is unknown to this Cairn; a newer Cairn"
+                    + " asked: upgrade this server");
+        }
+        Kind kind = Kind.values()[ordinal];
+        long subject = in.i64();
+        return new Query(kind, subject, kind == Kind.FORWARD ? in.bytes() : null);
     }
 }

@@ -453,13 +453,47 @@ public final class RaftDatastore implements Datastore {
         return result;
     }
 
+    /**
+     * A follower's entry ({@link ForwardedEntry}): its proposals join this leader's waiting ones, and the answer
+     * holds their replies and the last log index that carried them.
+     */
+    private CompletableFuture<byte[]> carryForwarded(byte[] entry) {
+        if (closed) {
+            return CompletableFuture.completedFuture(ForwardedEntry.notLeader(settings.name() + " is stopping"));
+        }
+        List<byte[]> parts;
+        try {
+            parts = CommandCodec.proposalsOf(entry);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(ForwardedEntry.failed(DatastoreException.of(e)));
+        }
+        List<CompletableFuture<ProposalBatcher.Answer>> answers = new ArrayList<>(parts.size());
+        for (byte[] proposal : parts) {
+            answers.add(proposals.submit(proposal, true));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
+            if (failure != null) {
+                return RaftErrors.isTransient(failure) || RaftNode.leaderMoved(failure)
+                        ? ForwardedEntry.notLeader(settings.name() + " could not log it: " + failure)
+                        : ForwardedEntry.failed(RaftErrors.of(failure));
+            }
+            long lastIndex = 0;
+            List<byte[]> replies = new ArrayList<>(parts.size());
+            for (CompletableFuture<ProposalBatcher.Answer> a : answers) {
+                lastIndex = Math.max(lastIndex, a.join().logIndex());
+                replies.add(a.join().reply());
+            }
+            return ForwardedEntry.carried(lastIndex, parts.size() == 1 ? replies.get(0) : ReplyCodec.batch(replies));
+        });
+    }
+
     /** One log entry through this server's Raft client (to the leader). */
-    private CompletableFuture<RaftClientReply> writeToLog(byte[] entry) {
+    private CompletableFuture<RaftClientReply> writeToLog(byte[] entry, boolean batchable) {
         RaftNode n = node;
         if (n == null || closed) {
             return CompletableFuture.failedFuture(StoreError.STOPPED.exception());
         }
-        return n.write(entry);
+        return n.write(entry, batchable);
     }
 
     // ---- reads: linearizable unless serializable, then local ----
@@ -813,6 +847,11 @@ public final class RaftDatastore implements Datastore {
 
     /** The state machine's and the store's callbacks. */
     private final class Hooks implements ReplicaStateMachine.Listener, ReplicaStore.Events {
+        @Override
+        public CompletableFuture<byte[]> forwarded(byte[] entry) {
+            return carryForwarded(entry);
+        }
+
         @Override
         public void storeOpened(ReplicaStore store) {
             signalLeader();

@@ -323,37 +323,43 @@ final class RaftNode implements AutoCloseable {
     /**
      * Appends a write (a log entry) through the leader, following it across elections ({@link LeaderWrites}). A
      * retried entry is applied once: the state machine deduplicates proposals by their request id.
+     *
+     * @param batchable see {@link #writeAt}
      */
-    CompletableFuture<RaftClientReply> write(byte[] entry) {
-        return leaderWrites.write(entry);
+    CompletableFuture<RaftClientReply> write(byte[] entry, boolean batchable) {
+        return leaderWrites.write(entry, batchable);
     }
 
     /**
      * One attempt to append {@code entry} at {@code leader}, no retry. On this very server the entry is handed to
-     * the local server (no call to itself); elsewhere it goes by an unordered client call, so that one slow entry
-     * holds up no other.
+     * the local server (no call to itself). Elsewhere it goes by an unordered client call, so that one slow entry
+     * holds up no other: a {@code batchable} entry (client writes and leases only) for the leader to carry in its
+     * own entries ({@link ForwardedEntry}), any other as a log entry of its own.
      */
-    CompletableFuture<RaftClientReply> writeAt(byte[] entry, RaftPeerId leader) {
-        Message message = Message.valueOf(ByteString.copyFrom(entry));
+    CompletableFuture<RaftClientReply> writeAt(byte[] entry, boolean batchable, RaftPeerId leader) {
         if (leader.equals(self.getId())) {
             RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localWrites)
                     .setServerId(self.getId()).setGroupId(GROUP_ID).setCallId(callIds.incrementAndGet())
-                    .setMessage(message).setType(RaftClientRequest.writeRequestType()).build();
+                    .setMessage(Message.valueOf(ByteString.copyFrom(entry)))
+                    .setType(RaftClientRequest.writeRequestType()).build();
             return Tccl.get(() -> server.submitClientRequestAsync(request))
                     .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         clientKnows(leader); // if not yet, the call fails and LeaderWrites tries again
         RaftClient via = forwarding;
         RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(via.getId()).setServerId(leader)
-                .setGroupId(GROUP_ID).setCallId(forwardCallIds.incrementAndGet()).setMessage(message)
-                .setType(RaftClientRequest.writeRequestType()).build();
-        return Tccl.get(() -> via.getClientRpc().sendRequestAsyncUnordered(request))
+                .setGroupId(GROUP_ID).setCallId(forwardCallIds.incrementAndGet())
+                .setMessage(batchable ? ForwardedEntry.request(entry) : Message.valueOf(ByteString.copyFrom(entry)))
+                .setType(batchable ? RaftClientRequest.staleReadRequestType(0) : RaftClientRequest.writeRequestType())
+                .build();
+        CompletableFuture<RaftClientReply> sent = Tccl.get(() -> via.getClientRpc().sendRequestAsyncUnordered(request))
                 .whenComplete((reply, failure) -> {
                     if (failure != null) {
                         // the call's stream to that server is broken for good: the next call opens a new one
                         via.getClientRpc().handleException(leader, unwrapped(failure), true);
                     }
                 });
+        return batchable ? sent.thenApply(ForwardedEntry::answer) : sent;
     }
 
     private static Throwable unwrapped(Throwable t) {

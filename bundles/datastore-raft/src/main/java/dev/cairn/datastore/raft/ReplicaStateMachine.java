@@ -75,6 +75,12 @@ final class ReplicaStateMachine extends BaseStateMachine {
 
         /** The store failed to apply an entry; the server must stop (it recovers from its log on restart). */
         void failed(Throwable cause);
+
+        /**
+         * A follower's entry for this leader to carry in its own entries; completes with the
+         * {@link ForwardedEntry} answer.
+         */
+        CompletableFuture<byte[]> forwarded(byte[] entry);
     }
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -301,6 +307,11 @@ final class ReplicaStateMachine extends BaseStateMachine {
             q = Query.decode(request.getContent().toByteArray());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        if (q.kind() == Query.Kind.FORWARD) {
+            CompletableFuture<byte[]> answer = isLeader() ? listener.forwarded(q.payload())
+                    : CompletableFuture.completedFuture(ForwardedEntry.notLeader(self + " does not lead"));
+            return answer.thenApply(reply -> Message.valueOf(ByteString.copyFrom(reply)));
         }
         // every entry up to the read index has been handed to the store; wait until it has applied them
         return applied.awaitSubmitted().thenCompose(done -> answer(q))

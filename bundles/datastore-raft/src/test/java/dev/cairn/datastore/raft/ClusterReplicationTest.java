@@ -10,6 +10,7 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -285,12 +286,45 @@ public class ClusterReplicationTest {
 
     @Test
     public void aRetriedRequestIdIsAppliedOnce() throws Exception {
+        retriedRequestAppliedOnce(false);
+    }
+
+    /** The same through the leader's batcher: a follower's entry the leader carries in its own entries. */
+    @Test
+    public void aRetriedRequestIdTheLeaderCarriedIsAppliedOnce() throws Exception {
+        retriedRequestAppliedOnce(true);
+    }
+
+    /**
+     * A follower's entry sent to a member that does not lead is refused as "not ready", which LeaderWrites sends
+     * again to the leader; nothing of it is applied.
+     */
+    @Test
+    public void anEntryForwardedToAMemberThatDoesNotLeadIsRefusedAndNotApplied() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
+            int leader = c.awaitLeaderIndex();
+            int from = follower(c, leader);
+            int to = 3 - leader - from;
+            byte[] entry = CommandCodec.encode(new Proposal(43, 1, new Command.Put(put("refused", "v"))));
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> c.member(from).node().writeAt(entry, true, c.member(to).node().id()).get(30,
+                            TimeUnit.SECONDS));
+            assertTrue("to be sent again to the leader: " + refused.getCause(), RaftNode.leaderMoved(refused));
+            assertTrue(refused.getCause().getMessage(), refused.getCause().getMessage().contains("does not lead"));
+            RaftClientReply carried = get(c.member(from).node().writeAt(entry, true, c.member(leader).node().id()));
+            assertTrue(carried.isSuccess());
+            assertEquals("the leader applied it once, as revision 2", 2,
+                    ReplyCodec.put(carried.getMessage().getContent().toByteArray()).revision());
+        }
+    }
+
+    private void retriedRequestAppliedOnce(boolean carried) throws Exception {
         try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
             int leader = c.awaitLeaderIndex();
             RaftDatastore m = c.member(follower(c, leader));
             byte[] entry = CommandCodec.encode(new Proposal(42, 7, new Command.Put(put("once", "v"))));
-            RaftClientReply first = get(m.node().write(entry));
-            RaftClientReply again = get(m.node().write(entry));
+            RaftClientReply first = get(m.node().write(entry, carried));
+            RaftClientReply again = get(m.node().write(entry, carried));
             assertTrue(first.isSuccess() && again.isSuccess());
             assertNotEquals("two log entries", first.getLogIndex(), again.getLogIndex());
             assertEquals(2, ReplyCodec.put(first.getMessage().getContent().toByteArray()).revision());

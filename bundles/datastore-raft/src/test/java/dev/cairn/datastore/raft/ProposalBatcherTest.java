@@ -33,7 +33,7 @@ public class ProposalBatcherTest {
     /** The log: records what was sent, answered by the test. */
     private final List<byte[]> sent = new ArrayList<>();
     private final List<CompletableFuture<RaftClientReply>> replies = new ArrayList<>();
-    private final ProposalBatcher batcher = new ProposalBatcher(entry -> {
+    private final ProposalBatcher batcher = new ProposalBatcher((entry, batchable) -> {
         CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
         synchronized (sent) {
             sent.add(entry);

@@ -212,7 +212,7 @@ public class RaftReleaseFixtureTest {
             assertTrue(raft.awaitLeader(TestCluster.WAIT));
             revision = raft.currentRevision();
             // format 3: what a later release might write; then an ordinary put behind it in the log
-            raft.node().write(new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 1});
+            raft.node().write(new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 1}, false);
             CompletableFuture<?> behind = raft.put(PutRequest.of(Bytes.utf8("/behind"), Bytes.utf8("never")));
             TestCluster.await("the member to stop applying", () -> raft.applyHalted() != null);
             assertNewerEntryRefused(raft.applyHalted().getMessage());
