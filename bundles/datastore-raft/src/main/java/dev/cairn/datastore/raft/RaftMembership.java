@@ -320,7 +320,9 @@ public final class RaftMembership implements ClusterMembership {
             } catch (DatastoreException e) {
                 failure = e;
             }
-            if (failure == null) {
+            // a call that timed out while Ratis staged the new member (its catch-up) may still have taken effect:
+            // its retry then fails the compare-and-set against the changed configuration
+            if (failure == null || target.apply(conf()) == null) {
                 LOG.info("raft {} memberId={} address={} voters={} learners={} tookMs={}", what,
                         Long.toHexString(MemberIds.of(peer.getId())), peer.getAddress(), t.voters().size(),
                         t.listeners().size(), (System.nanoTime() - start) / 1_000_000);
