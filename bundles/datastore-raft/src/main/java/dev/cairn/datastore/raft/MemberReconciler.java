@@ -16,11 +16,15 @@ import org.slf4j.LoggerFactory;
  * Brings the Raft configuration in line with the members table, on the leader only (K3s's learner controller does
  * the same from outside etcd): a recorded member missing from the configuration is added as a learner once its
  * server accepts connections; a learner that was not added as a learner explicitly is promoted to voter once it
- * has caught up. One change per run, on the membership thread; nothing here runs on the apply path.
+ * has caught up. One change at a time, on the membership thread; after a change the next one is looked for at once
+ * (a joining member is promoted as soon as the change that added it returns, not a period later). Nothing here runs
+ * on the apply path.
  */
 final class MemberReconciler implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MemberReconciler.class);
     static final long PERIOD_MS = 500;
+    /** Changes one run makes at most, one after another. */
+    private static final int CHANGES_PER_RUN = 4;
     private static final int CONNECT_TIMEOUT_MS = 250;
 
     private final RaftNode node;
@@ -40,8 +44,9 @@ final class MemberReconciler implements Runnable {
     @Override
     public void run() {
         try {
-            if (usable.get() && node.isLeader() && node.division().getInfo().isLeaderReady()) {
-                reconcile();
+            for (int i = 0; i < CHANGES_PER_RUN && usable.get() && node.isLeader()
+                    && node.division().getInfo().isLeaderReady() && reconcile(); i++) {
+                // one more change may be due at once
             }
         } catch (RuntimeException e) {
             // retried on the next run; a failed change already logged its cause
@@ -49,14 +54,15 @@ final class MemberReconciler implements Runnable {
         }
     }
 
-    private void reconcile() {
+    /** Makes the first change due, if any; true when it made one. */
+    private boolean reconcile() {
         RaftConfiguration conf = node.division().getRaftConf();
         List<MemberRecord> recorded = records.get();
         for (MemberRecord r : recorded) {
             if (RaftMembership.configured(conf, r.id()) == null && !r.peerUrls().isEmpty()
                     && reachable(MemberIds.address(r.peerUrls().get(0)))) {
                 membership.addLearner(r);
-                return;
+                return true;
             }
         }
         for (RaftPeer learner : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
@@ -65,9 +71,10 @@ final class MemberReconciler implements Runnable {
             if (r != null && !RaftMembership.keepsLearner(r)
                     && LearnerProgress.caughtUp(node.division(), learner.getId())) {
                 membership.promote(learner);
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** Whether the member's peer port accepts connections (its server runs), within a short bound. */
