@@ -879,8 +879,19 @@ public final class RaftDatastore implements Datastore {
             CompletableFuture.runAsync(RaftDatastore.this::publishMember);
         }
 
+        /** The configuration last reported: Ratis reports the same one again with every chunk of a snapshot. */
+        private RaftConfigurationProto reported;
+        private long reportedIndex = -1;
+
         @Override
         public void configurationChanged(RaftConfigurationProto conf, long index) {
+            synchronized (this) {
+                if (index == reportedIndex && conf.equals(reported)) {
+                    return;
+                }
+                reported = conf;
+                reportedIndex = index;
+            }
             QuorumReport.log(settings.name(), index, conf.getPeersCount(), conf.getListenersCount());
             RaftNode n = node;
             if (n != null && !closed) {

@@ -210,6 +210,11 @@ final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, s.snapshotEvery()));
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        // a snapshot travels in chunks small enough to arrive well within the per-chunk timeout on a slow disk and
+        // network: with Ratis' 16 MB chunks and 3 s, a 43 MB snapshot was sent again and again
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SizeInBytes.valueOf("1MB"));
+        GrpcConfigKeys.Server.setInstallSnapshotRequestTimeout(p, TimeDuration.valueOf(
+                s.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
         // an appender sends a new entry at once instead of waiting out Ratis's 1 ms minimum between appends: with
         // one client every write waited for it
         RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
