@@ -364,7 +364,14 @@ final class RaftNode implements AutoCloseable {
                         via.getClientRpc().handleException(leader, unwrapped(failure), true);
                     }
                 });
-        return batchable ? sent.thenApply(ForwardedEntry::answer) : sent;
+        if (!batchable) {
+            return sent;
+        }
+        return sent.thenCompose(reply -> reply.getStateMachineException() != null
+                // a leader of an earlier release, which does not know the FORWARD query, failed to read it (and did
+                // nothing with it): the entry goes as a log entry of its own, as that release forwards
+                ? writeAt(entry, false, leader)
+                : CompletableFuture.completedFuture(ForwardedEntry.answer(reply)));
     }
 
     private static Throwable unwrapped(Throwable t) {
