@@ -311,10 +311,16 @@ public class ClusterReplicationTest {
                             TimeUnit.SECONDS));
             assertTrue("to be sent again to the leader: " + refused.getCause(), RaftNode.leaderMoved(refused));
             assertTrue(refused.getCause().getMessage(), refused.getCause().getMessage().contains("does not lead"));
-            RaftClientReply carried = get(c.member(from).node().writeAt(entry, true, c.member(leader).node().id()));
+            // a different request id: had the refused entry reached the log, this put would not be revision 2, or
+            // the refused key would be there
+            byte[] next = CommandCodec.encode(new Proposal(43, 2, new Command.Put(put("carried", "v"))));
+            RaftClientReply carried = get(c.member(from).node().writeAt(next, true, c.member(leader).node().id()));
             assertTrue(carried.isSuccess());
-            assertEquals("the leader applied it once, as revision 2", 2,
+            assertEquals("the first write applied", 2,
                     ReplyCodec.put(carried.getMessage().getContent().toByteArray()).revision());
+            assertEquals("nothing of the refused entry", 0,
+                    get(c.member(leader).range(RangeRequest.of(KeyRange.single(Bytes.utf8("refused"))))).count());
+            assertEquals(2, c.member(leader).currentRevision());
         }
     }
 
