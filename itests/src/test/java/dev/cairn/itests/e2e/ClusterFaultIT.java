@@ -24,11 +24,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.After;
 import org.junit.Test;
 
@@ -53,16 +56,17 @@ public class ClusterFaultIT {
         }
     }
 
-    private void startCluster() {
+    /** Nodes {@code <name>-s1} ... on 127.0.0.11 ...: each test keeps its own log files. */
+    private void startCluster(String name) {
         assumeTrue("a Cairn cluster", ServerUnderTest.isCairn());
-        cluster = new CairnCluster(3, "--disable-apiserver");
+        cluster = new CairnCluster(name + "-", 11, 3, "--disable-apiserver");
         cluster.start();
     }
 
     /** Two faults in turn on one cluster (a cluster start costs half a minute on two cores). */
     @Test
     public void leaderKillUnderWritesThenQuorumLossAndRecovery() throws Exception {
-        startCluster();
+        startCluster("fault");
         killingTheLeaderUnderWritesLosesNoAcknowledgedWrite();
         withoutQuorumWritesFailFastAndRecoverWhenAMajorityIsBack();
     }
@@ -129,7 +133,7 @@ public class ClusterFaultIT {
 
     @Test
     public void clusterResetMakesASurvivorTheOnlyMemberWithAllItsData() throws Exception {
-        startCluster();
+        startCluster("reset");
         for (int k = 0; k < 50; k++) {
             put(1 + k % 3, "reset/" + k, "v" + k);
         }
@@ -139,7 +143,8 @@ public class ClusterFaultIT {
             cluster.stop(i);
         }
         CairnProcess s1 = cluster.server(1);
-        CairnProcess reset = CairnProcess.onDataDir("s1-reset", s1.address(), s1.dataDir(), "--node-name", "s1",
+        CairnProcess reset = CairnProcess.onDataDir(cluster.nodeName(1) + "-reset", s1.address(), s1.dataDir(), "--node-name",
+                cluster.nodeName(1),
                 "--cluster-reset", "--disable-apiserver");
         ManagedServer.Exit exit = reset.runUntilExit(Duration.ofSeconds(120));
         assertEquals(exit.output(), 0, exit.exitCode());
@@ -192,10 +197,37 @@ public class ClusterFaultIT {
                 .get(OP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Every key under {@code prefix}, read linearizably through server {@code i}. */
+    /**
+     * Every key under {@code prefix}, read linearizably through server {@code i}. Right after a restart the
+     * cluster may still be electing (a linearizable read then fails with "no leader" or "leader changed", as in
+     * etcd): the read is asked again until it is answered.
+     */
     private Map<String, String> allKeys(int i, String prefix) throws Exception {
-        List<KeyValue> kvs = cluster.client(i).getKVClient()
-                .get(bytes(prefix), GetOption.builder().isPrefix(true).build()).get(30, TimeUnit.SECONDS).getKvs();
+        AtomicReference<List<KeyValue>> kvs = new AtomicReference<>();
+        String[] lastFailure = {"none"};
+        Await.until("a linearizable read through s" + i, FAILOVER, () -> {
+            try {
+                kvs.set(cluster.client(i).getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true)
+                        .build()).get(OP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getKvs());
+                return true;
+            } catch (ExecutionException e) {
+                lastFailure[0] = e.getCause().toString();
+                if (!lastFailure[0].contains("no leader") && !lastFailure[0].contains("leader changed")) {
+                    throw new AssertionError("read through s" + i + ": " + e.getCause(), e.getCause());
+                }
+                return false;
+            } catch (TimeoutException e) {
+                lastFailure[0] = e.toString();
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }, () -> "last failure: " + lastFailure[0] + "\n" + cluster.describe());
+        return toMap(kvs.get());
+    }
+
+    private static Map<String, String> toMap(List<KeyValue> kvs) {
         Map<String, String> out = new TreeMap<>();
         for (KeyValue kv : kvs) {
             out.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
