@@ -191,10 +191,9 @@ final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
         // durability: an entry counts as written only once fsynced (never Ratis's unsafe flush)
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
-        // keep the commit-index entry Ratis appends after each commit: it costs a log write, but it is what tells
-        // followers at once that an entry committed (without it they learn it from the next heartbeat, up to
-        // electionMin / 2 later), and a write forwarded by a follower completes only once applied there
-        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, true);
+        // no commit-index entry after each commit: it cost every member a log write and fsync per commit; the
+        // leader tells its followers of a commit with a heartbeat instead (CommitBroadcast)
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.segmentBytes()));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(s.segmentBytes(),
                 4L * 1024 * 1024)));

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -90,6 +91,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
     private final Listener listener;
     private final AppliedIndex applied = new AppliedIndex();
     private final ApplyPipeline pipeline = new ApplyPipeline();
+    private final CommitBroadcast commitBroadcast = new CommitBroadcast(this::leadingDivision);
     private volatile ReplicaStore store;
     private volatile RaftPeerId self;
     private volatile StateMachine.DataApi logFlush = StateMachine.DataApi.DEFAULT;
@@ -227,6 +229,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
         if (stopped != null) {
             return CompletableFuture.failedFuture(stopped);
         }
+        broadcastCommit();
         byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
         List<Proposal> proposals;
         try {
@@ -289,6 +292,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
             updateLastAppliedTermIndex(term, index);
             return;
         }
+        broadcastCommit();
         applied.submitted(index);
         pipeline.markApplied(s, term, index, false).whenComplete((p, failure) -> {
             if (failure != null) {
@@ -337,6 +341,22 @@ final class ReplicaStateMachine extends BaseStateMachine {
                 : store().leaseTimeToLive(q.subject(), false);
         return result.handle((value, failure) -> failure == null ? ReplyCodec.ok(value)
                 : ReplyCodec.error(DatastoreException.of(failure)));
+    }
+
+    /** On the leader: followers that do not know the commit index yet get a heartbeat that tells them. */
+    private void broadcastCommit() {
+        if (isLeader()) {
+            commitBroadcast.committed();
+        }
+    }
+
+    private Optional<RaftServer.Division> leadingDivision() {
+        try {
+            RaftServer.Division d = division();
+            return d.getInfo().isLeader() ? Optional.of(d) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // not running (yet or any more)
+        }
     }
 
     private boolean isLeader() {
@@ -503,6 +523,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
     public void close() throws IOException {
         awaitSnapshotCopy();
         snapshotCopier.shutdown();
+        commitBroadcast.close();
         ReplicaStore s = store;
         store = null;
         applied.fail(StoreError.STOPPED.exception());

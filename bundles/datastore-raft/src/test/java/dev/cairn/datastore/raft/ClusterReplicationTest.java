@@ -100,6 +100,34 @@ public class ClusterReplicationTest {
      * Writes that arrive together through a follower share log entries (far fewer entries than writes), yet each is
      * its own request: its own revision, every one on every member, equal hashes.
      */
+    /**
+     * A follower replies to a write once it has applied it, so it must learn that the write committed: the leader
+     * tells it at once, not at its next periodic heartbeat (every 4 s with the 8 s election timeout here), and
+     * without writing a commit-index entry to the log. Ten writes in turn through a follower would take about 40 s
+     * if each waited for a heartbeat.
+     */
+    @Test
+    public void aFollowerLearnsOfEachCommitWithoutWaitingForTheNextHeartbeat() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3,
+                Map.of(RaftSettings.ELECTION_TIMEOUT, "8000", RaftSettings.REQUEST_TIMEOUT, "30000"))) {
+            int leader = c.awaitLeaderIndex();
+            RaftDatastore follower = c.member(follower(c, leader));
+            get(follower.put(put("warm-up", "v")));
+            long start = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                get(follower.put(put("in-turn-" + i, "v")));
+            }
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            LOG.info("ten writes in turn through a follower tookMs={}", tookMs);
+            assertTrue("ten writes in turn through a follower took " + tookMs + " ms", tookMs < 15_000);
+            long committed = c.member(leader).node().division().getRaftLog().getLastCommittedIndex();
+            for (long index = 1; index <= committed; index++) {
+                assertFalse("no commit-index entry in the log (index " + index + ")", c.member(leader).node()
+                        .division().getRaftLog().get(index).hasMetadataEntry());
+            }
+        }
+    }
+
     @Test
     public void concurrentWritesShareLogEntriesAndEachGetsItsOwnRevision() throws Exception {
         try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 3, Map.of())) {
