@@ -434,8 +434,11 @@ final class ReplicaStateMachine extends BaseStateMachine {
             throw e instanceof IOException io ? io : new IOException("snapshot copy failed: " + e.getMessage(), e);
         }
         File target = storage.getSnapshotFile(p.term(), p.index());
+        // the digest before the move: Ratis lists the directory while it waits for this copy, and warned about a
+        // snapshot without its MD5 file for as long as the digest of the moved file took (6 times per snapshot)
+        var md5 = MD5FileUtil.computeMd5ForFile(tmp.toFile());
         Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        var md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
+        MD5FileUtil.saveMD5File(target, md5);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5),
                 TermIndex.valueOf(p.term(), p.index())));
         LOG.info("snapshot taken term={} index={} revision={} bytes={} tookMs={}", p.term(), p.index(),
