@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,7 +63,11 @@ final class CommitBroadcast implements AutoCloseable {
     /** The leader applies committed entries: followers that do not know the commit yet are told soon. */
     void committed() {
         if (!unavailable && scheduled.compareAndSet(false, true)) {
-            timer.execute(this::check);
+            try {
+                timer.execute(this::check);
+            } catch (RejectedExecutionException e) {
+                // closed with the state machine: there is no follower left to tell
+            }
         }
     }
 
@@ -89,7 +94,11 @@ final class CommitBroadcast implements AutoCloseable {
             }
         }
         if (lagging && scheduled.compareAndSet(false, true)) {
-            timer.schedule(this::check, RECHECK_MICROS, TimeUnit.MICROSECONDS);
+            try {
+                timer.schedule(this::check, RECHECK_MICROS, TimeUnit.MICROSECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile
+            }
         }
     }
 
