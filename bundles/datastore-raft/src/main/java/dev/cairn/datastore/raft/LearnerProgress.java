@@ -30,6 +30,16 @@ final class LearnerProgress {
         return false;
     }
 
+    /** The commit index {@code peer} last reported to this leader, or -1. */
+    static long reported(RaftServer.Division division, RaftPeerId peer) {
+        for (CommitInfoProto info : division.getCommitInfos()) {
+            if (info.getServer().getId().equals(peer.toByteString())) {
+                return info.getCommitIndex();
+            }
+        }
+        return -1;
+    }
+
     /** True when {@code peer} reported a commit index of at least {@code index} to this leader. */
     static boolean reached(RaftServer.Division division, RaftPeerId peer, long index) {
         for (CommitInfoProto info : division.getCommitInfos()) {

@@ -4,10 +4,17 @@ import dev.cairn.datastore.sqlite.ReplicaStore.MemberRecord;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +30,12 @@ import org.slf4j.LoggerFactory;
 final class MemberReconciler implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MemberReconciler.class);
     static final long PERIOD_MS = 500;
+    /**
+     * While a learner is catching up (its reported commit index grew since the last look), the next look comes this
+     * soon: Ratis ends a learner's staging while it still trails by up to 1,000 entries, and a whole period more
+     * delayed every join by up to half a second. A learner that stopped answering is looked at once a period.
+     */
+    static final long CATCHING_UP_MS = 50;
     /** Changes one run makes at most, one after another. */
     private static final int CHANGES_PER_RUN = 4;
     private static final int CONNECT_TIMEOUT_MS = 250;
@@ -31,18 +44,28 @@ final class MemberReconciler implements Runnable {
     private final RaftMembership membership;
     private final Supplier<List<MemberRecord>> records;
     private final Supplier<Boolean> usable;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean lookSoon = new AtomicBoolean();
+    /** Per learner, the commit index it reported at the last look (membership thread only). */
+    private final Map<RaftPeerId, Long> lastReported = new HashMap<>();
+    private boolean catchingUp;
 
-    /** @param usable true while this server may act (open, leading, its store applied) */
+    /**
+     * @param usable true while this server may act (open, leading, its store applied)
+     * @param thread the membership thread this runs on, for the next look while a learner catches up
+     */
     MemberReconciler(RaftNode node, RaftMembership membership, Supplier<List<MemberRecord>> records,
-            Supplier<Boolean> usable) {
+            Supplier<Boolean> usable, ScheduledExecutorService thread) {
         this.node = node;
         this.membership = membership;
         this.records = records;
         this.usable = usable;
+        this.thread = thread;
     }
 
     @Override
     public void run() {
+        catchingUp = false;
         try {
             for (int i = 0; i < CHANGES_PER_RUN && usable.get() && node.isLeader()
                     && node.division().getInfo().isLeaderReady() && reconcile(); i++) {
@@ -51,6 +74,16 @@ final class MemberReconciler implements Runnable {
         } catch (RuntimeException e) {
             // retried on the next run; a failed change already logged its cause
             LOG.debug("member reconciliation failed cause=\"{}\"", e.toString());
+        }
+        if (catchingUp && lookSoon.compareAndSet(false, true)) {
+            try {
+                thread.schedule(() -> {
+                    lookSoon.set(false);
+                    run();
+                }, CATCHING_UP_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                lookSoon.set(false); // the datastore closes
+            }
         }
     }
 
@@ -65,14 +98,22 @@ final class MemberReconciler implements Runnable {
                 return true;
             }
         }
-        for (RaftPeer learner : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
+        List<RaftPeer> learners = List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+        lastReported.keySet().removeIf(id -> learners.stream().noneMatch(l -> l.getId().equals(id)));
+        for (RaftPeer learner : learners) {
             MemberRecord r = recorded.stream().filter(m -> m.id() == MemberIds.of(learner.getId())).findFirst()
                     .orElse(null);
-            if (r != null && !RaftMembership.keepsLearner(r)
-                    && LearnerProgress.caughtUp(node.division(), learner.getId())) {
+            if (r == null || RaftMembership.keepsLearner(r)) {
+                continue;
+            }
+            if (LearnerProgress.caughtUp(node.division(), learner.getId())) {
+                lastReported.remove(learner.getId());
                 membership.promote(learner);
                 return true;
             }
+            long reported = LearnerProgress.reported(node.division(), learner.getId());
+            Long before = lastReported.put(learner.getId(), reported);
+            catchingUp |= before == null || reported > before;
         }
         return false;
     }

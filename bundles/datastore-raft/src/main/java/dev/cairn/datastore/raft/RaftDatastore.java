@@ -167,7 +167,8 @@ public final class RaftDatastore implements Datastore {
         store.membership = new RaftMembership(store.node, settings.requestTimeout(), store::proposeMember,
                 store::barrier, () -> store.store().members(), store.membershipThread);
         MemberReconciler reconciler = new MemberReconciler(store.node, store.membership,
-                () -> store.store().members(), () -> !store.closed && store.machine.currentStore() != null);
+                () -> store.store().members(), () -> !store.closed && store.machine.currentStore() != null,
+                store.membershipThread);
         store.membershipThread.scheduleWithFixedDelay(reconciler, MemberReconciler.PERIOD_MS,
                 MemberReconciler.PERIOD_MS, TimeUnit.MILLISECONDS);
         store.publishMember();
