@@ -20,14 +20,8 @@ final class LearnerProgress {
         if (!division.getInfo().isLeader()) {
             return false;
         }
-        long committed = division.getRaftLog().getLastCommittedIndex();
-        for (CommitInfoProto info : division.getCommitInfos()) {
-            if (info.getServer().getId().equals(peer.toByteString())) {
-                long reported = info.getCommitIndex();
-                return reported >= 0 && reported + MARGIN >= committed;
-            }
-        }
-        return false;
+        long reported = reported(division, peer);
+        return reported >= 0 && reported + MARGIN >= division.getRaftLog().getLastCommittedIndex();
     }
 
     /** The commit index {@code peer} last reported to this leader, or -1. */
@@ -42,11 +36,6 @@ final class LearnerProgress {
 
     /** True when {@code peer} reported a commit index of at least {@code index} to this leader. */
     static boolean reached(RaftServer.Division division, RaftPeerId peer, long index) {
-        for (CommitInfoProto info : division.getCommitInfos()) {
-            if (info.getServer().getId().equals(peer.toByteString())) {
-                return info.getCommitIndex() >= index;
-            }
-        }
-        return false;
+        return reported(division, peer) >= Math.max(index, 0); // -1: it never reported
     }
 }

@@ -1,10 +1,6 @@
 package dev.cairn.datastore.raft;
 
-import static org.junit.Assert.assertTrue;
-
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 
 /**
@@ -20,17 +16,5 @@ public class CommitBroadcastTest {
         broadcast.close();
         broadcast.committed(); // the timer is gone: nothing to do, nothing thrown
         broadcast.committed();
-    }
-
-    @Test
-    public void aMemberThatDoesNotLeadTellsNobody() throws Exception {
-        CountDownLatch asked = new CountDownLatch(1);
-        try (CommitBroadcast broadcast = new CommitBroadcast(() -> {
-            asked.countDown();
-            return Optional.empty();
-        })) {
-            broadcast.committed();
-            assertTrue("the broadcast asks whether this member leads", asked.await(10, TimeUnit.SECONDS));
-        }
     }
 }
