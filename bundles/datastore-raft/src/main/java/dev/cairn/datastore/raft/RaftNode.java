@@ -72,6 +72,7 @@ final class RaftNode implements AutoCloseable {
     private volatile RaftClient forwarding;
     private volatile boolean closed;
     private PeerReconnect reconnect;
+    private CandidacyTimer candidacy;
     private volatile List<RaftPeer> clientPeers = List.of();
 
     private RaftNode(RaftSettings settings, RaftPeer self, Parameters parameters, RaftProperties clientProperties,
@@ -125,8 +126,9 @@ final class RaftNode implements AutoCloseable {
             boolean founding = alone || Files.exists(foundingMarker(s.raftDir()));
             RaftGroup group = founding || !initialized && !s.join() ? RaftGroup.valueOf(GROUP_ID, self)
                     : RaftGroup.valueOf(GROUP_ID);
+            RaftProperties properties = serverProperties(s);
             RaftServer server = RaftServer.newBuilder().setServerId(self.getId()).setGroup(group)
-                    .setProperties(serverProperties(s)).setParameters(parameters).setStateMachine(stateMachine)
+                    .setProperties(properties).setParameters(parameters).setStateMachine(stateMachine)
                     .setOption(RaftStorage.StartupOption.RECOVER).build();
             try {
                 server.start();
@@ -145,6 +147,9 @@ final class RaftNode implements AutoCloseable {
             node.refreshClient();
             node.reconnect = new PeerReconnect(server, node::division, () -> node.leader() == null,
                     Math.max(50, s.electionMin().toMillis() / 2));
+            node.candidacy = new CandidacyTimer(s.name(), node::division, s.electionMin().toMillis(),
+                    s.electionMax().toMillis(), RaftServerConfigKeys.sleepDeviationThreshold(properties).toLong(
+                            TimeUnit.MILLISECONDS));
             LOG.info("raft member started name={} memberId={} address={} bind={} dir={} founded={} joining={}"
                     + " electionTimeoutMs={}-{} heartbeatMs={} tls={}", s.name(), Long.toHexString(s.memberId()),
                     s.address(), s.bindHost(), s.raftDir(), !initialized && !s.join(), !initialized && s.join(),
@@ -460,6 +465,9 @@ final class RaftNode implements AutoCloseable {
         closed = true;
         if (reconnect != null) {
             reconnect.close();
+        }
+        if (candidacy != null) {
+            candidacy.close();
         }
         long start = System.nanoTime();
         closeQuietly(client);

@@ -57,12 +57,13 @@ record RaftSettings(Path dir, String name, long memberId, String bindHost, int p
      * half of it (its heartbeat is not separately settable), so 200 ms by default.
      *
      * <ul>
-     * <li>Failover: after the leader dies (kill -9), a follower campaigns after 400 to 800 ms without heartbeats;
+     * <li>Failover: after the leader dies (kill -9), a follower campaigns after 400 to 800 ms without heartbeats
+     * ({@link CandidacyTimer}; Ratis's own check alone comes up to a timeout later);
      * pre-vote and vote take a round trip each and the new leader is ready once its first entry applies, so writes
      * succeed again within about a second at worst (0.6 s on average).</li>
      * <li>Stability: a follower campaigns only after missing two heartbeats in a row for 400+ ms. On a loaded
-     * machine that happens when its timer thread itself was starved; Ratis then skips the election because the
-     * timer overslept (raft.server.sleep.deviation.threshold, 300 ms), and with pre-vote (on by default) a lone
+     * machine that happens when its timer thread itself was starved; Ratis (and CandidacyTimer) then skips the
+     * election because the timer overslept (raft.server.sleep.deviation.threshold, 300 ms), and with pre-vote (on by default) a lone
      * follower that does campaign is turned down by the others while they still hear the leader, so it cannot
      * depose a live leader. A 10-minute idle run of 3 members on 2 shared cores therefore keeps one leader;
      * etcd's own default (100 ms heartbeat, 1 s election) is in the same range. Slow disks or long GC pauses
