@@ -1,9 +1,13 @@
 package dev.cairn.apiserver;
 
 import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.DatastoreException;
+import dev.cairn.datastore.api.StoreError;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +23,15 @@ final class KubeApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubeApiServer.class);
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * How long the start waits out a datastore that cannot answer for now: an election, or a server that just
+     * joined and applies the cluster's log (its first try to campaign clears the leader it knows).
+     */
+    static final Duration DATASTORE_WAIT = Duration.ofSeconds(30);
+    private static final long DATASTORE_RETRY_MS = 200;
+    /** The datastore's answers that say "not now": the start tries again instead of stopping the server. */
+    private static final Set<StoreError> NOT_NOW = EnumSet.of(StoreError.NO_LEADER, StoreError.LEADER_CHANGED,
+            StoreError.TIMEOUT, StoreError.TOO_MANY_REQUESTS, StoreError.UNHEALTHY_CLUSTER);
 
     /**
      * @param port     the HTTPS port, as discovery documents name it
@@ -61,21 +74,68 @@ final class KubeApiServer implements AutoCloseable {
 
     /**
      * Writes the default namespaces and this server's Node, then keeps the Node alive. Called once the HTTPS port
-     * is bound: a server that cannot serve writes nothing.
+     * is bound: a server that cannot serve writes nothing. A datastore that cannot answer for now (no leader) is
+     * waited for, up to {@link #DATASTORE_WAIT}: an election during the start must not stop the server.
      *
      * @param url this server's HTTPS URL, which its Node advertises to agents
      */
     synchronized void start(String url) {
-        DefaultNamespaces.ensure(store);
         NodeHeartbeat heartbeat = new NodeHeartbeat(store, clock, settings.nodeName(), settings.nodeIp(),
                 () -> "raft".equals(datastore.type()), url);
         NodeLifecycle lifecycle = new NodeLifecycle(store, clock, settings.grace());
-        heartbeat.beat();
+        whenDatastoreAnswers(() -> {
+            DefaultNamespaces.ensure(store);
+            heartbeat.beat();
+        });
         timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("apiserver-nodes", true));
         timers.scheduleWithFixedDelay(() -> guarded("node_heartbeat", heartbeat::beat),
                 HEARTBEAT_INTERVAL.toMillis(), HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(() -> guarded("node_status_check", lifecycle::check),
                 CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs {@code step}, again every {@value #DATASTORE_RETRY_MS} ms while the datastore answers "not now", for at
+     * most {@link #DATASTORE_WAIT}; any other failure, or one that outlasts the wait, is thrown.
+     */
+    private static void whenDatastoreAnswers(Runnable step) {
+        long deadline = System.nanoTime() + DATASTORE_WAIT.toNanos();
+        boolean waited = false;
+        while (true) {
+            try {
+                step.run();
+                if (waited) {
+                    LOG.info("event=apiserver_datastore_ready");
+                }
+                return;
+            } catch (RuntimeException e) {
+                StoreError error = storeError(e);
+                if (error == null || !NOT_NOW.contains(error) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                if (!waited) {
+                    LOG.warn("event=apiserver_waiting_for_datastore error=\"{}\" action=\"trying again for up to {} s\"",
+                            e.getMessage(), DATASTORE_WAIT.toSeconds());
+                    waited = true;
+                }
+                try {
+                    Thread.sleep(DATASTORE_RETRY_MS);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The datastore's error somewhere in {@code t}'s causes, or null. */
+    private static StoreError storeError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof DatastoreException d) {
+                return d.error();
+            }
+        }
+        return null;
     }
 
     private static void guarded(String task, Runnable r) {

@@ -5,11 +5,14 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.google.gson.JsonParser;
+import dev.cairn.datastore.api.Datastore;
+import dev.cairn.datastore.api.StoreError;
 import dev.cairn.datastore.spi.BackendSettings;
 import dev.cairn.datastore.sqlite.SqliteDatastore;
 import dev.cairn.security.tls.ServerCertificates;
 import dev.cairn.security.tls.ServerIdentity;
 import dev.cairn.security.tls.TlsLayout;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,6 +22,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -101,5 +106,35 @@ public class ApiServerComponentTest {
         assertTrue(nodes.body(), nodes.body().contains("\"name\":\"s1\""));
         assertEquals(200, admin.get("/v1-cairn/server-bootstrap", "server:" + FakeCluster.PASSWORD).statusCode());
         assertTrue(Files.exists(dataDir.resolve("cairn.yaml")));
+    }
+
+    /**
+     * A server that starts while its datastore has no leader (an election; a server that just joined tries to
+     * campaign once while it applies the cluster's log) waits for one: it used to stop with "cannot start the
+     * Kubernetes API: etcdserver: no leader".
+     */
+    @Test
+    public void aStartDuringAnElectionWaitsForTheLeaderInsteadOfStoppingTheServer() throws Exception {
+        AtomicInteger refusals = new AtomicInteger(5);
+        component.datastore = (Datastore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Datastore.class}, (proxy, method, args) -> {
+                    if (method.getReturnType() == CompletableFuture.class && refusals.getAndDecrement() > 0) {
+                        return CompletableFuture.failedFuture(StoreError.NO_LEADER.exception());
+                    }
+                    try {
+                        return method.invoke(datastore, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        SupervisorClient client = activate(false);
+        assertTrue("every refusal was met", refusals.get() < 0);
+        SupervisorClient admin = new SupervisorClient(tls.serverCa(), IP, component.port(),
+                new Path[] {tls.adminCert(), tls.adminKey()});
+        HttpResponse<String> namespace = admin.get("/api/v1/namespaces/default", null);
+        assertEquals(namespace.body(), 200, namespace.statusCode());
+        HttpResponse<String> nodes = admin.get("/api/v1/nodes", null);
+        assertTrue(nodes.body(), nodes.body().contains("\"name\":\"s1\""));
+        assertEquals("pong", client.get("/ping", null).body());
     }
 }
