@@ -472,6 +472,12 @@ join_cairn() {
   done
   t1=$(now_ms)
   ctl cairn member list >>"$logs/join-cairn.txt" 2>&1 || true
+  # A voter that then fails to start serving is no join: wait (untimed) for its Kubernetes API, or for its exit.
+  until grep -q '^Cairn Kubernetes API ready' "$logs/$PHASE-b4.log"; do
+    alive b4 || { tail -20 "$logs/$PHASE-b4.log" >&2; fail "b4 exited after it became a voter; see $logs/$PHASE-b4.log"; }
+    [ $SECONDS -lt $deadline ] || fail "b4 became a voter but did not serve its Kubernetes API within ${JOIN_TIMEOUT}s; see $logs/$PHASE-b4.log"
+    sleep 0.1
+  done
   say "  cairn: b4 is a voter $((t1 - t0)) ms after its process started (listed as a member after ${added} ms, as a learner after ${learner:-n/a} ms)"
   FIG["join|cairn"]=$(awk -v ms=$((t1 - t0)) 'BEGIN { printf "%.2f", ms / 1000 }')
 }
