@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * under the same lock and with the same checks; Ratis's own check stays in place.
  *
  * <p>Like Ratis it does not campaign while it handles an append from the leader, after this member stepped down
- * as leader for lost heartbeats (Ratis then waits its step-down time), or right after its own timer overslept (the
- * machine was starved, so the silence may be its own): then it waits one more timeout.
+ * as leader for lost heartbeats (Ratis then waits its step-down time), or right after its own timer came late (the
+ * process was stalled, so the silence may be its own): then it waits one more timeout. A tick 100 ms late (at the
+ * default) counts as a stall; Ratis's own threshold, 300 ms, is meant for its sleeps of a whole timeout, and with
+ * 200 ms between heartbeats a stall of 200 ms already brings the silence to the shortest timeout.
  *
  * <p>Ratis has no public way to its follower state; it is reached by reflection (as in {@link CommitBroadcast}).
  * Should a Ratis upgrade move it, this logs one WARN and stops: followers then campaign at Ratis's own pace.
@@ -54,14 +56,16 @@ final class CandidacyTimer implements AutoCloseable {
     /**
      * @param minMs       the election timeout's lower bound
      * @param maxMs       its upper bound
-     * @param oversleepMs how late a tick may come before the silence is put down to this machine (Ratis's sleep
-     *                    deviation threshold)
+     * @param oversleepMs Ratis's sleep deviation threshold: a tick later than that, or than a quarter of
+     *                    {@code minMs} (the smaller), puts the silence down to this process, which was stalled
+     *                    (a garbage collection, a starved machine) and may not have handled the heartbeats that came
      */
     CandidacyTimer(String member, Supplier<RaftServer.Division> division, long minMs, long maxMs, long oversleepMs) {
         this.member = member;
         this.division = division;
         long tick = tickMs(minMs);
-        this.deadline = new Deadline(minMs, maxMs, TimeUnit.MILLISECONDS.toNanos(tick + oversleepMs),
+        this.deadline = new Deadline(minMs, maxMs, TimeUnit.MILLISECONDS.toNanos(tick + Math.min(oversleepMs,
+                minMs / 4)),
                 bound -> ThreadLocalRandom.current().nextLong(bound));
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
