@@ -880,6 +880,16 @@ public final class RaftDatastore implements Datastore {
             CompletableFuture.runAsync(RaftDatastore.this::publishMember);
         }
 
+        /** Whether the member votes or learns in the configuration's current part (during a change, the new one). */
+        private static boolean inCurrentPart(RaftConfigurationProto conf, long memberId) {
+            var id = MemberIds.peerId(memberId).toByteString();
+            return conf.getPeersList().stream().anyMatch(p -> p.getId().equals(id))
+                    || conf.getListenersList().stream().anyMatch(p -> p.getId().equals(id));
+        }
+
+        /** Set with {@link #removed}: what the server stops with once it leaves. */
+        private volatile String removalMessage;
+        private final AtomicBoolean leaving = new AtomicBoolean();
         /** The configuration last reported: Ratis reports the same one again with every chunk of a snapshot. */
         private RaftConfigurationProto reported;
         private long reportedIndex = -1;
@@ -894,6 +904,9 @@ public final class RaftDatastore implements Datastore {
                 reportedIndex = index;
             }
             QuorumReport.log(settings.name(), index, conf.getPeersCount(), conf.getListenersCount());
+            if (removed && !inCurrentPart(conf, memberId)) {
+                leave("applied a configuration without it"); // committed: the cluster goes on without its vote
+            }
             RaftNode n = node;
             if (n != null && !closed) {
                 CompletableFuture.runAsync(n::refreshClient);
@@ -918,9 +931,29 @@ public final class RaftDatastore implements Datastore {
                     + settings.dir().getParent().resolve("etcd-backup-<unix time>") + ")";
             LOG.error("raft member removed member={} tombstone={} action=\"{}\"", settings.name(), tombstone,
                     message);
+            removalMessage = message;
+            RaftNode n = node;
+            if (n == null || RaftMembership.configured(n.division().getRaftConf(), memberId) == null) {
+                leave("not in the configuration");
+            } else {
+                // the leader changes the configuration right after this record. This member rarely applies the
+                // result (the leader stops sending to it once the change is committed, as etcd's does), so it
+                // mostly leaves after one request timeout, by which the change has had its vote
+                CompletableFuture.delayedExecutor(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> leave("no configuration without it applied within the request timeout"));
+            }
+        }
+
+        /**
+         * Stops this server after its removal, once the cluster no longer needs it: its vote counts until the
+         * configuration without it is committed, and in a cluster of two voters that configuration cannot commit
+         * without it. Stopping at the removal's record left the other server without a leader for good.
+         */
+        private void leave(String why) {
             java.util.function.Consumer<String> handler = onRemoved;
-            if (handler != null) {
-                CompletableFuture.runAsync(() -> handler.accept(message));
+            if (handler != null && leaving.compareAndSet(false, true)) {
+                LOG.info("raft member leaves member={} reason=\"{}\"", settings.name(), why);
+                CompletableFuture.runAsync(() -> handler.accept(removalMessage));
             }
         }
 

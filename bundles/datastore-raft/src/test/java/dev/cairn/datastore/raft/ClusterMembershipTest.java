@@ -104,6 +104,32 @@ public class ClusterMembershipTest {
         }
     }
 
+    /**
+     * A removed server stops (in the distribution its process exits), but not before the configuration without it
+     * could be committed: in a cluster of two voters that configuration needs its vote. It used to stop as soon as
+     * it applied the record of its removal, and the other server was left campaigning without a leader for good.
+     */
+    @Test
+    public void removingOneOfTwoVotersLeavesTheOtherLeadingAndTheRemovedOneStops() throws Exception {
+        try (TestCluster c = TestCluster.start(dirs.newFolder().toPath(), 2, Map.of())) {
+            int leader = c.awaitLeaderIndex();
+            int other = 1 - leader;
+            RaftDatastore stays = c.member(leader);
+            RaftDatastore gone = c.member(other);
+            CompletableFuture<String> stopped = new CompletableFuture<>();
+            gone.onRemoved(message -> {
+                gone.node().close(); // at once, as the server's process exits
+                c.stop(other);
+                stopped.complete(message);
+            });
+            get(stays.raftMembership().removeMember(gone.memberId()));
+            assertTrue(stopped.get(30, TimeUnit.SECONDS).contains("removed from the cluster"));
+            get(stays.put(put("after-removal", "v")));
+            assertTrue("still the leader", stays.node().isLeader());
+            assertEquals(1, stays.cluster().members().size());
+        }
+    }
+
     static boolean caughtUp(RaftDatastore leader, RaftDatastore learner) {
         return LearnerProgress.caughtUp(leader.node().division(), learner.node().id());
     }
