@@ -24,8 +24,8 @@ final class KubeApiServer implements AutoCloseable {
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
     /**
-     * How long the start waits out a datastore that cannot answer for now: an election, or a server that just
-     * joined and applies the cluster's log (its first try to campaign clears the leader it knows).
+     * How long the start waits out a datastore that cannot answer for now: an election, say, when the leader stops
+     * while this server starts.
      */
     static final Duration DATASTORE_WAIT = Duration.ofSeconds(30);
     private static final long DATASTORE_RETRY_MS = 200;
@@ -114,8 +114,8 @@ final class KubeApiServer implements AutoCloseable {
                     throw e;
                 }
                 if (!waited) {
-                    LOG.warn("event=apiserver_waiting_for_datastore error=\"{}\" action=\"trying again for up to {} s\"",
-                            e.getMessage(), DATASTORE_WAIT.toSeconds());
+                    LOG.warn("event=apiserver_waiting_for_datastore error=\"{}\""
+                            + " action=\"trying again for up to {} s\"", e.getMessage(), DATASTORE_WAIT.toSeconds());
                     waited = true;
                 }
                 try {

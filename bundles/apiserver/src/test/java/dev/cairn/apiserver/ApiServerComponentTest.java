@@ -109,9 +109,8 @@ public class ApiServerComponentTest {
     }
 
     /**
-     * A server that starts while its datastore has no leader (an election; a server that just joined tries to
-     * campaign once while it applies the cluster's log) waits for one: it used to stop with "cannot start the
-     * Kubernetes API: etcdserver: no leader".
+     * A server that starts while its datastore has no leader (an election: the leader stopped while this server
+     * started) waits for one: it used to stop with "cannot start the Kubernetes API: etcdserver: no leader".
      */
     @Test
     public void aStartDuringAnElectionWaitsForTheLeaderInsteadOfStoppingTheServer() throws Exception {

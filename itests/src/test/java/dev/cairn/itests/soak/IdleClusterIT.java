@@ -101,7 +101,8 @@ public class IdleClusterIT {
                 cluster.members().orElseThrow().size());
         Await.until("the removed server to stop", Duration.ofSeconds(60), () -> !cluster.server(3).isRunning(),
                 cluster::describe);
-        assertTrue(cluster.server(3).logTail(), cluster.server(3).logTail()
+        // the whole output: the server's shutdown logs come after the message
+        assertTrue(cluster.server(3).logTail(), cluster.server(3).outputOfLastLaunch()
                 .contains("This node has been removed from the cluster"));
         assertTrue(Files.exists(cluster.server(3).dataDir().resolve("server/db/etcd/tombstone")));
 

@@ -887,8 +887,13 @@ public final class RaftDatastore implements Datastore {
                     || conf.getListenersList().stream().anyMatch(p -> p.getId().equals(id));
         }
 
-        /** Set with {@link #removed}: what the server stops with once it leaves. */
-        private volatile String removalMessage;
+        /** What the server stops with once it leaves after its removal. */
+        private String removalMessage() {
+            return "This node has been removed from the cluster - please restart cairn with --server"
+                    + " <a server of the cluster> to rejoin the cluster (its store is then moved to "
+                    + settings.dir().getParent().resolve("etcd-backup-<unix time>") + ")";
+        }
+
         private final AtomicBoolean leaving = new AtomicBoolean();
         /** The configuration last reported: Ratis reports the same one again with every chunk of a snapshot. */
         private RaftConfigurationProto reported;
@@ -926,12 +931,8 @@ public final class RaftDatastore implements Datastore {
             } catch (IOException e) {
                 LOG.error("cannot write the tombstone file {}: {}", tombstone, e.toString());
             }
-            String message = "This node has been removed from the cluster - please restart cairn with --server"
-                    + " <a server of the cluster> to rejoin the cluster (its store is then moved to "
-                    + settings.dir().getParent().resolve("etcd-backup-<unix time>") + ")";
             LOG.error("raft member removed member={} tombstone={} action=\"{}\"", settings.name(), tombstone,
-                    message);
-            removalMessage = message;
+                    removalMessage());
             RaftNode n = node;
             if (n == null || RaftMembership.configured(n.division().getRaftConf(), memberId) == null) {
                 leave("not in the configuration");
@@ -953,7 +954,7 @@ public final class RaftDatastore implements Datastore {
             java.util.function.Consumer<String> handler = onRemoved;
             if (handler != null && leaving.compareAndSet(false, true)) {
                 LOG.info("raft member leaves member={} reason=\"{}\"", settings.name(), why);
-                CompletableFuture.runAsync(() -> handler.accept(removalMessage));
+                CompletableFuture.runAsync(() -> handler.accept(removalMessage()));
             }
         }
 

@@ -98,8 +98,15 @@ final class SwappableDatastore implements Datastore {
         Datastore paused = attached();
         if (paused != null) {
             // answers for callers while no backend serves (see cluster())
-            lastCluster = paused.cluster();
-            lastStatus = paused.status();
+            try {
+                ClusterState cluster = paused.cluster();
+                StoreStatus status = paused.status();
+                lastCluster = cluster;
+                lastStatus = status;
+            } catch (DatastoreException e) {
+                // a backend that already stopped (Ratis closes a removed member's group itself) answers no more: the
+                // answers from before stand, and the release goes on
+            }
         }
         Datastore old;
         synchronized (lock) {

@@ -2,9 +2,11 @@ package dev.cairn.datastore.selector;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import dev.cairn.datastore.api.ClusterState;
 import dev.cairn.datastore.api.Datastore;
 import dev.cairn.datastore.api.DatastoreException;
 import dev.cairn.datastore.api.Event;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -117,6 +120,23 @@ public class SwappableDatastoreTest {
 
         assertEquals(3, held.get(5, TimeUnit.SECONDS).revision());
         assertEquals(1, second.range(RangeRequest.of(KeyRange.single(bytes("during")))).get().count());
+    }
+
+    /**
+     * A backend that stopped by itself (Ratis closes a removed member's group) cannot describe itself any more; its
+     * release still goes on, and the answers from before stand. It threw, and the server's shutdown logged the
+     * stack traces of the selector's failed deactivation.
+     */
+    @Test
+    public void aBackendThatAlreadyStoppedIsReleasedAndTheLastAnswersStand() throws Exception {
+        published.close();
+        published = new SwappableDatastore(HOLD);
+        Datastore stopping = stoppedDescriptions(first);
+        published.resume(stopping);
+        ClusterState served = published.cluster(); // an answer from while it served
+        published.pause().get(5, TimeUnit.SECONDS);
+        assertSame(stopping, published.release());
+        assertEquals(served, published.cluster());
     }
 
     @Test
@@ -254,6 +274,19 @@ public class SwappableDatastoreTest {
 
     private void put(String key, String value) throws Exception {
         published.put(PutRequest.of(bytes(key), bytes(value))).get(5, TimeUnit.SECONDS);
+    }
+
+    /** {@code store}, except that its description fails once it is paused, as a stopped backend's does. */
+    private static Datastore stoppedDescriptions(Datastore store) {
+        AtomicInteger described = new AtomicInteger();
+        return (Datastore) Proxy.newProxyInstance(Datastore.class.getClassLoader(), new Class<?>[] {Datastore.class},
+                (proxy, method, args) -> {
+                    boolean describes = method.getName().equals("cluster") || method.getName().equals("status");
+                    if (describes && described.incrementAndGet() > 1) {
+                        throw StoreError.STOPPED.exception();
+                    }
+                    return method.invoke(store, args);
+                });
     }
 
     /** {@code store} with every put answered by {@code answer} instead (unit-test control of timing). */
