@@ -109,8 +109,7 @@ final class KubeApiServer implements AutoCloseable {
                 }
                 return;
             } catch (RuntimeException e) {
-                StoreError error = storeError(e);
-                if (error == null || !NOT_NOW.contains(error) || System.nanoTime() - deadline >= 0) {
+                if (!NOT_NOW.contains(DatastoreException.of(e).error()) || System.nanoTime() - deadline >= 0) {
                     throw e;
                 }
                 if (!waited) {
@@ -126,16 +125,6 @@ final class KubeApiServer implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** The datastore's error somewhere in {@code t}'s causes, or null. */
-    private static StoreError storeError(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof DatastoreException d) {
-                return d.error();
-            }
-        }
-        return null;
     }
 
     private static void guarded(String task, Runnable r) {

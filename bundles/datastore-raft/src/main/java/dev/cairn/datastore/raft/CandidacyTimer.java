@@ -1,6 +1,7 @@
 package dev.cairn.datastore.raft;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * default) counts as a stall; Ratis's own threshold, 300 ms, is meant for its sleeps of a whole timeout, and with
  * 200 ms between heartbeats a stall of 200 ms already brings the silence to the shortest timeout.
  *
- * <p>Ratis has no public way to its follower state; it is reached by reflection (as in {@link CommitBroadcast}).
+ * <p>Ratis has no public way to its follower state; it is reached by reflection ({@link RatisInternals}).
  * Should a Ratis upgrade move it, this logs one WARN and stops: followers then campaign at Ratis's own pace.
  */
 final class CandidacyTimer implements AutoCloseable {
@@ -46,8 +47,6 @@ final class CandidacyTimer implements AutoCloseable {
         return t;
     });
     private volatile boolean unavailable;
-    private Method getRole;
-    private Method getFollowerState;
     private Method getLastRpcTime;
     private Method getOutstandingOp;
     private Method changeToCandidate;
@@ -98,6 +97,9 @@ final class CandidacyTimer implements AutoCloseable {
             if (deadline.due(heard, heard.elapsedTimeMs(), held, System.nanoTime())) {
                 campaign(d, follower, heard);
             }
+        } catch (InvocationTargetException e) {
+            // Ratis itself failed (the server is closing, say): the next silence is looked at again
+            LOG.warn("raft follower campaign failed member={} cause=\"{}\"", member, e.getCause());
         } catch (ReflectiveOperationException | RuntimeException e) {
             unavailable = true;
             LOG.warn("raft candidacy timer off: followers campaign at Ratis's own pace cause=\"{}\"", e.toString());
@@ -120,32 +122,19 @@ final class CandidacyTimer implements AutoCloseable {
 
     /** Ratis's follower state while this member follows, else null. */
     private Object followerState(RaftServer.Division d) throws ReflectiveOperationException {
-        if (getRole == null) {
-            getRole = method(d.getClass(), "getRole");
-            changeToCandidate = method(d.getClass(), "changeToCandidate", boolean.class);
-        }
-        Object role = getRole.invoke(d);
-        if (getFollowerState == null) {
-            getFollowerState = method(role.getClass(), "getFollowerState");
-        }
-        Optional<?> state = (Optional<?>) getFollowerState.invoke(role);
+        Optional<?> state = RatisInternals.followerState(RatisInternals.role(d));
         if (state.isEmpty()) {
             return null;
         }
         Object follower = state.get();
         if (getLastRpcTime == null) {
-            getLastRpcTime = method(follower.getClass(), "getLastRpcTime");
-            getOutstandingOp = method(follower.getClass(), "getOutstandingOp");
+            changeToCandidate = RatisInternals.method(d.getClass(), "changeToCandidate", boolean.class);
+            getLastRpcTime = RatisInternals.method(follower.getClass(), "getLastRpcTime");
+            getOutstandingOp = RatisInternals.method(follower.getClass(), "getOutstandingOp");
             reason = follower.getClass().getDeclaredField("reason");
             reason.setAccessible(true);
         }
         return follower;
-    }
-
-    private static Method method(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
-        Method m = type.getDeclaredMethod(name, parameters);
-        m.setAccessible(true); // package-private in Ratis's server implementation
-        return m;
     }
 
     @Override

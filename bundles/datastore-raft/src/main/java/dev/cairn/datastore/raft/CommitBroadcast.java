@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * still on its way (the other follower's acknowledgement made the commit) gets its heartbeat once it has
  * acknowledged, found by looking again every millisecond while such a follower lags.
  *
- * <p>Ratis offers no public way to the leader's log appenders; they are reached by reflection (as in
- * {@link PeerReconnect}). Should a Ratis upgrade move them, this logs it once and followers learn of commits from
+ * <p>Ratis offers no public way to the leader's log appenders; they are reached by reflection
+ * ({@link RatisInternals}). Should a Ratis upgrade move them, this logs it once and followers learn of commits from
  * heartbeats: slower, never wrong.
  */
 final class CommitBroadcast implements AutoCloseable {
@@ -51,8 +51,6 @@ final class CommitBroadcast implements AutoCloseable {
     /** Per follower, the commit index its last heartbeat from here was sent for (timer thread only). */
     private final Map<RaftPeerId, Long> told = new HashMap<>();
     private volatile boolean unavailable;
-    private Method getRole;
-    private Method getLeaderState;
     private Method getLogAppenders;
 
     /** @param leader this member's division while it leads, else empty */
@@ -104,20 +102,13 @@ final class CommitBroadcast implements AutoCloseable {
 
     private List<LogAppender> appenders(RaftServer.Division division) {
         try {
-            if (getRole == null) {
-                getRole = method(division.getClass(), "getRole");
-            }
-            Object role = getRole.invoke(division);
-            if (getLeaderState == null) {
-                getLeaderState = method(role.getClass(), "getLeaderState");
-            }
-            Optional<?> state = (Optional<?>) getLeaderState.invoke(role);
+            Optional<?> state = RatisInternals.leaderState(RatisInternals.role(division));
             if (state.isEmpty()) {
                 return List.of();
             }
             Object leaderState = state.get();
             if (getLogAppenders == null) {
-                getLogAppenders = method(leaderState.getClass(), "getLogAppenders");
+                getLogAppenders = RatisInternals.method(leaderState.getClass(), "getLogAppenders");
             }
             return ((java.util.stream.Stream<?>) getLogAppenders.invoke(leaderState)).map(LogAppender.class::cast)
                     .collect(Collectors.toList());
@@ -127,12 +118,6 @@ final class CommitBroadcast implements AutoCloseable {
                     e.toString());
             return List.of();
         }
-    }
-
-    private static Method method(Class<?> type, String name) throws NoSuchMethodException {
-        Method m = type.getDeclaredMethod(name);
-        m.setAccessible(true); // package-private in Ratis's server implementation
-        return m;
     }
 
     @Override
