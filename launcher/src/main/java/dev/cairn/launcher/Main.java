@@ -19,6 +19,7 @@ public final class Main {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "jul [%3$s] %4$s : %5$s%6$s%n");
         }
+        CommonPoolSize.widen(System.getProperties(), Runtime.getRuntime().availableProcessors());
         int status = execute(args, System.getenv(), System.out, System.err, HostNetwork.LOCAL,
                 new ServerProcess(System.out, System.err));
         System.out.flush();
