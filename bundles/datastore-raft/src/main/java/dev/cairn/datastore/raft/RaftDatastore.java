@@ -115,6 +115,7 @@ public final class RaftDatastore implements Datastore {
         return t;
     });
     private volatile RaftNode node;
+    private volatile MemberView lastMemberView;
     /** Requests per log entry this server proposes (its group commit). */
     private final HistogramRecorder entrySizes = new HistogramRecorder(HistogramRecorder.BATCH_SIZES);
     private final ProposalBatcher proposals = new ProposalBatcher(this::writeToLog, entrySizes::observe);
@@ -674,13 +675,31 @@ public final class RaftDatastore implements Datastore {
         RaftServer.Division d = node.division();
         DivisionInfo info = d.getInfo();
         RaftConfiguration conf = d.getRaftConf();
-        List<Member> members = RaftMembership.view(conf, store().members());
+        List<Member> members = memberView(conf, store().members());
         RaftPeerId leader = info.getLeaderId();
         long committed = Math.max(1, d.getRaftLog().getLastCommittedIndex());
         long applied = Math.min(committed, Math.max(0, info.getLastAppliedIndex()));
         boolean learner = !RaftMembership.isVoter(conf, node.id());
         return new ClusterState(clusterId, memberId, leader == null ? 0 : MemberIds.of(leader),
                 info.getCurrentTerm(), committed, applied, learner, members);
+    }
+
+    /** The member list of a configuration and the stored records, and the two it was made of. */
+    private record MemberView(RaftConfiguration conf, List<MemberRecord> recorded, List<Member> members) {
+    }
+
+    /**
+     * The member list for the cluster state, made again only when the configuration or the stored records changed
+     * (the store hands out the same list until its members table changes): every response header asks for it.
+     */
+    private List<Member> memberView(RaftConfiguration conf, List<MemberRecord> recorded) {
+        MemberView last = lastMemberView;
+        if (last != null && last.conf() == conf && last.recorded() == recorded) {
+            return last.members();
+        }
+        List<Member> members = List.copyOf(RaftMembership.view(conf, recorded));
+        lastMemberView = new MemberView(conf, recorded, members);
+        return members;
     }
 
     /**

@@ -52,6 +52,28 @@ public class MemberRecordsTest {
         }
     }
 
+    /** The list is kept in memory (response headers ask for it on every call): it must follow each change. */
+    @Test
+    public void everyChangeIsListedOnceItsEntryIsAppliedAndAReopenedStoreListsTheLast() throws Exception {
+        Path file = dirs.newFolder().toPath().resolve("state.db");
+        MemberRecord other = new MemberRecord(7, "m7", List.of("https://127.0.0.7:2380"),
+                List.of("https://127.0.0.7:2379"));
+        try (ReplicaStore store = ReplicaStore.open(file, 0, NONE)) {
+            ApplyPipeline pipeline = new ApplyPipeline();
+            assertEquals(List.of(), store.members());
+            apply(store, pipeline, new Command.SetMember(record("")));
+            assertEquals(List.of(record("")), store.members());
+            apply(store, pipeline, new Command.PublishMember(record("m5-a")));
+            apply(store, pipeline, new Command.SetMember(other));
+            assertEquals(List.of(record("m5-a"), other), store.members());
+            apply(store, pipeline, new Command.RemoveMember(5));
+            assertEquals(List.of(other), store.members());
+        }
+        try (ReplicaStore store = ReplicaStore.open(file, 0, NONE)) {
+            assertEquals(List.of(other), store.members());
+        }
+    }
+
     @Test
     public void aRemovalOfAMemberThatNeverPublishedIsRemembered() throws Exception {
         try (ReplicaStore store = ReplicaStore.open(dirs.newFolder().toPath().resolve("state.db"), 0, NONE)) {
