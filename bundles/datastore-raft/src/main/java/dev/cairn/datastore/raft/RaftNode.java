@@ -21,6 +21,7 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -355,8 +356,7 @@ final class RaftNode implements AutoCloseable {
                     .setServerId(self.getId()).setGroupId(GROUP_ID).setCallId(callIds.incrementAndGet())
                     .setMessage(Message.valueOf(ByteString.copyFrom(entry)))
                     .setType(RaftClientRequest.writeRequestType()).build();
-            return Tccl.get(() -> server.submitClientRequestAsync(request))
-                    .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return submitHere(request).orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         clientKnows(leader); // if not yet, the call fails and LeaderWrites tries again
         RaftClient via = forwarding;
@@ -457,7 +457,32 @@ final class RaftNode implements AutoCloseable {
                 .setGroupId(GROUP_ID).setCallId(callIds.incrementAndGet())
                 .setMessage(Message.valueOf(ByteString.copyFrom(query)))
                 .setType(RaftClientRequest.readRequestType()).build();
-        return Tccl.get(() -> server.submitClientRequestAsync(request));
+        return submitHere(request);
+    }
+
+    /**
+     * Hands a request to this server's Raft division itself. The server's entry point for client requests passes
+     * each one to an executor and blocks the calling thread until the executor has submitted it: two thread
+     * switches per write and per linearizable read, for nothing, since the caller waits anyway (about 75 µs each
+     * on two loaded cores, measured).
+     */
+    private CompletableFuture<RaftClientReply> submitHere(RaftClientRequest request) {
+        RaftServer.Division d;
+        try {
+            d = server.getDivision(GROUP_ID);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!(d instanceof RaftClientAsynchronousProtocol division)) {
+            return Tccl.get(() -> server.submitClientRequestAsync(request)); // a Ratis whose division is no longer one
+        }
+        return Tccl.get(() -> {
+            try {
+                return division.submitClientRequestAsync(request);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        });
     }
 
     @Override
