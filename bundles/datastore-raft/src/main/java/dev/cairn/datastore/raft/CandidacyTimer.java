@@ -63,8 +63,8 @@ final class CandidacyTimer implements AutoCloseable {
         this.member = member;
         this.division = division;
         long tick = tickMs(minMs);
-        this.deadline = new Deadline(minMs, maxMs, TimeUnit.MILLISECONDS.toNanos(tick + Math.min(oversleepMs,
-                minMs / 4)),
+        long lateMs = tick + Math.min(oversleepMs, minMs / 4);
+        this.deadline = new Deadline(minMs, maxMs, TimeUnit.MILLISECONDS.toNanos(lateMs),
                 bound -> ThreadLocalRandom.current().nextLong(bound));
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }

@@ -913,6 +913,7 @@ public final class RaftDatastore implements Datastore {
                     + settings.dir().getParent().resolve("etcd-backup-<unix time>") + ")";
         }
 
+        /** Set once this removed member starts to leave: it leaves once. */
         private final AtomicBoolean leaving = new AtomicBoolean();
         /** The configuration last reported: Ratis reports the same one again with every chunk of a snapshot. */
         private RaftConfigurationProto reported;

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,8 +22,8 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
@@ -473,12 +474,13 @@ final class RaftNode implements AutoCloseable {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (!(d instanceof RaftClientAsynchronousProtocol division)) {
-            return Tccl.get(() -> server.submitClientRequestAsync(request)); // a Ratis whose division is no longer one
+        Optional<RaftClientAsynchronousProtocol> direct = RatisInternals.clientProtocol(d);
+        if (direct.isEmpty()) {
+            return Tccl.get(() -> server.submitClientRequestAsync(request));
         }
         return Tccl.get(() -> {
             try {
-                return division.submitClientRequestAsync(request);
+                return direct.get().submitClientRequestAsync(request);
             } catch (IOException e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -2,14 +2,16 @@ package dev.cairn.datastore.raft;
 
 import java.lang.reflect.Method;
 import java.util.Optional;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.server.RaftServer;
 
 /**
  * Where Cairn reaches into Ratis's server implementation, which offers no public way there: a division's role, and
  * from it the leader's state ({@link CommitBroadcast} tells followers of commits through its log appenders) or the
- * follower's state ({@link CandidacyTimer} reads when the leader was last heard). Each caller falls back to Ratis's
- * own behaviour when a lookup fails, so a Ratis upgrade that moves these costs speed, not correctness; check this
- * file and those two callers on every upgrade.
+ * follower's state ({@link CandidacyTimer} reads when the leader was last heard), and the division as the client
+ * protocol it implements ({@link RaftNode} submits its own requests there, without the server's executor hop). Each
+ * caller falls back to Ratis's own behaviour when a lookup fails, so a Ratis upgrade that moves these costs speed,
+ * not correctness; check this file and those three callers on every upgrade.
  */
 final class RatisInternals {
     private static volatile Method getRole;
@@ -44,6 +46,14 @@ final class RatisInternals {
             getFollowerState = m = method(role.getClass(), "getFollowerState");
         }
         return (Optional<?>) m.invoke(role);
+    }
+
+    /**
+     * The division's own entry point for client requests, or empty if it no longer implements one (the server's
+     * entry point, which hands each request to an executor, then serves instead).
+     */
+    static Optional<RaftClientAsynchronousProtocol> clientProtocol(RaftServer.Division division) {
+        return division instanceof RaftClientAsynchronousProtocol p ? Optional.of(p) : Optional.empty();
     }
 
     /** A declared method of Ratis's server implementation, made callable (most are package-private). */
