@@ -24,18 +24,28 @@ import org.slf4j.LoggerFactory;
  * the same from outside etcd): a recorded member missing from the configuration is added as a learner once its
  * server accepts connections; a learner that was not added as a learner explicitly is promoted to voter once it
  * has caught up. One change at a time, on the membership thread; after a change the next one is looked for at once
- * (a joining member is promoted as soon as the change that added it returns, not a period later). Nothing here runs
- * on the apply path.
+ * (a joining member is promoted as soon as the change that added it returns, not a period later), and while a
+ * member's server is about to start or a learner catches up, sooner than a period. Nothing here runs on the apply
+ * path.
  */
 final class MemberReconciler implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MemberReconciler.class);
     static final long PERIOD_MS = 500;
     /**
-     * While a learner is catching up (its reported commit index grew since the last look), the next look comes this
-     * soon: Ratis ends a learner's staging while it still trails by up to 1,000 entries, and a whole period more
-     * delayed every join by up to half a second. A learner that stopped answering is looked at once a period.
+     * While a learner is catching up (its reported commit index grew within the last period), the next look comes
+     * this soon: Ratis ends a learner's staging while it still trails by up to 1,000 entries, and a whole period more
+     * delayed every join by up to half a second. The index grows in steps of one append, which can take longer than
+     * this on a busy machine, so one look without growth is no sign of a stop. A learner that stopped answering is
+     * looked at once a period.
      */
     static final long CATCHING_UP_MS = 50;
+    /**
+     * For this long after a recorded member was first found unreachable, it is looked for every
+     * {@value #CATCHING_UP_MS} ms too: a joining server records itself before its own Raft server starts, seconds
+     * later, and a whole period more delayed every join by up to half a second. A member recorded for a server that
+     * is not started soon (etcdctl member add) is looked for once a period after this.
+     */
+    static final long STARTING_MS = 30_000;
     /** Changes one run makes at most, one after another. */
     private static final int CHANGES_PER_RUN = 4;
     private static final int CONNECT_TIMEOUT_MS = 250;
@@ -46,9 +56,12 @@ final class MemberReconciler implements Runnable {
     private final Supplier<Boolean> usable;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean lookSoon = new AtomicBoolean();
-    /** Per learner, the commit index it reported at the last look (membership thread only). */
-    private final Map<RaftPeerId, Long> lastReported = new HashMap<>();
-    private boolean catchingUp;
+    /** Per learner, the highest commit index it reported and when it first did (membership thread only). */
+    private final Map<RaftPeerId, Progress> lastReported = new HashMap<>();
+    /** Per recorded member not in the configuration, when it was first found unreachable (membership thread only). */
+    private final Map<Long, Long> unreachableSince = new HashMap<>();
+    /** Set by a run that found a learner catching up or a member's server about to start. */
+    private boolean lookAgainSoon;
 
     /**
      * @param usable true while this server may act (open, leading, its store applied)
@@ -65,7 +78,7 @@ final class MemberReconciler implements Runnable {
 
     @Override
     public void run() {
-        catchingUp = false;
+        lookAgainSoon = false;
         try {
             for (int i = 0; i < CHANGES_PER_RUN && usable.get() && node.isLeader()
                     && node.division().getInfo().isLeaderReady() && reconcile(); i++) {
@@ -75,7 +88,7 @@ final class MemberReconciler implements Runnable {
             // retried on the next run; a failed change already logged its cause
             LOG.debug("member reconciliation failed cause=\"{}\"", e.toString());
         }
-        if (catchingUp && lookSoon.compareAndSet(false, true)) {
+        if (lookAgainSoon && lookSoon.compareAndSet(false, true)) {
             try {
                 thread.schedule(() -> {
                     lookSoon.set(false);
@@ -91,12 +104,20 @@ final class MemberReconciler implements Runnable {
     private boolean reconcile() {
         RaftConfiguration conf = node.division().getRaftConf();
         List<MemberRecord> recorded = records.get();
+        unreachableSince.keySet().removeIf(id -> recorded.stream()
+                .noneMatch(r -> r.id() == id && RaftMembership.configured(conf, r.id()) == null));
         for (MemberRecord r : recorded) {
-            if (RaftMembership.configured(conf, r.id()) == null && !r.peerUrls().isEmpty()
-                    && reachable(MemberIds.address(r.peerUrls().get(0)))) {
+            if (RaftMembership.configured(conf, r.id()) != null || r.peerUrls().isEmpty()) {
+                continue;
+            }
+            if (reachable(MemberIds.address(r.peerUrls().get(0)))) {
+                unreachableSince.remove(r.id());
                 membership.addLearner(r);
                 return true;
             }
+            long now = System.nanoTime();
+            long since = unreachableSince.computeIfAbsent(r.id(), id -> now);
+            lookAgainSoon |= now - since < TimeUnit.MILLISECONDS.toNanos(STARTING_MS);
         }
         List<RaftPeer> learners = List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER));
         lastReported.keySet().removeIf(id -> learners.stream().noneMatch(l -> l.getId().equals(id)));
@@ -112,8 +133,10 @@ final class MemberReconciler implements Runnable {
                 return true;
             }
             long reported = LearnerProgress.reported(node.division(), learner.getId());
-            Long before = lastReported.put(learner.getId(), reported);
-            catchingUp |= before == null || reported > before;
+            long now = System.nanoTime();
+            Progress progress = lastReported.merge(learner.getId(), new Progress(reported, now),
+                    (before, look) -> look.index() > before.index() ? look : before);
+            lookAgainSoon |= now - progress.since() < TimeUnit.MILLISECONDS.toNanos(PERIOD_MS);
         }
         return false;
     }
@@ -132,5 +155,9 @@ final class MemberReconciler implements Runnable {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** A learner's highest reported commit index, and when it was first reported. */
+    private record Progress(long index, long since) {
     }
 }

@@ -314,10 +314,11 @@ public final class RaftMembership implements ClusterMembership {
                     .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build();
             RaftClientReply reply;
             Throwable failure;
+            long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             try {
-                reply = call(() -> node.client().admin().setConfiguration(args));
+                reply = Tccl.call(() -> node.setConfiguration(args, remainingMs));
                 failure = reply.isSuccess() ? null : reply.getException();
-            } catch (DatastoreException e) {
+            } catch (Exception e) {
                 failure = e;
             }
             // a call that timed out while Ratis staged the new member (its catch-up) may still have taken effect:

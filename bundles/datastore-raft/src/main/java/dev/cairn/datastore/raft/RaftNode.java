@@ -2,6 +2,7 @@ package dev.cairn.datastore.raft;
 
 import dev.cairn.datastore.sqlite.NewerStoreException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
@@ -31,10 +34,12 @@ import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.ExponentialBackoffRetry;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -65,6 +70,7 @@ final class RaftNode implements AutoCloseable {
     private final RaftServer server;
     private final ClientId localReads = ClientId.randomId();
     private final ClientId localWrites = ClientId.randomId();
+    private final ClientId localAdmin = ClientId.randomId();
     /** Call ids of {@link #forwarding}'s requests: only this class sends through that client. */
     private final AtomicLong forwardCallIds = new AtomicLong();
     private final LeaderWrites leaderWrites;
@@ -343,6 +349,31 @@ final class RaftNode implements AutoCloseable {
      */
     CompletableFuture<RaftClientReply> write(byte[] entry, boolean batchable) {
         return leaderWrites.write(entry, batchable);
+    }
+
+    /**
+     * One request to change the configuration. The leader hands it to its own server: through the client it would
+     * take a connection to itself (half a second to set up on a leader that never needed one) and the client's
+     * retries, each logged by the server, while the leader stages a new member. Elsewhere the client finds the
+     * leader. Ratis's refusals (a change in progress, not the leader) come back as thrown {@link IOException}s.
+     */
+    RaftClientReply setConfiguration(SetConfigurationRequest.Arguments args, long timeoutMs) throws IOException {
+        if (!isLeader()) {
+            return client.admin().setConfiguration(args);
+        }
+        SetConfigurationRequest request = new SetConfigurationRequest(localAdmin, self.getId(), GROUP_ID,
+                callIds.incrementAndGet(), args);
+        try {
+            return server.setConfigurationAsync(request).get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while changing the Raft configuration");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new TimeoutIOException("the Raft configuration change was not committed within " + timeoutMs
+                    + " ms", e);
+        }
     }
 
     /**
