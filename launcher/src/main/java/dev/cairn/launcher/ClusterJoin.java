@@ -18,8 +18,8 @@ import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
- * Registers this server with the cluster of {@code --server} before the framework starts, as K3s does for a
- * server without an etcd database: pins the cluster CA with the token, checks the critical flags, writes the
+ * Registers this server with the cluster of {@code --server} before the framework is configured, as K3s does for
+ * a server without an etcd database: pins the cluster CA with the token, checks the critical flags, writes the
  * shared CA and credential files, checks the node name, and adds this server as a member. The Raft backend then
  * starts with {@code raft.join=true} and waits for the leader to add it.
  *

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,8 +15,8 @@ import java.util.logging.Logger;
  * One {@code cairn server} process: takes the data dir lock, starts the framework with the bundles, writes the
  * configuration, then waits until a signal (SIGTERM/SIGINT: stop within 5 s, exit 0), a bundle's fatal error
  * (print it, stop, exit 1), a bundle's one-shot job finishing (print its message, stop, exit 0) or the framework
- * stopping on its own (exit 0). With {@code --server} and no etcd database yet, it first joins the cluster
- * ({@link ClusterJoin}).
+ * stopping on its own (exit 0). With {@code --server} and no etcd database yet, it joins the cluster
+ * ({@link ClusterJoin}) while the bundles start, and writes the configuration once the join succeeded.
  */
 final class ServerProcess implements ServerRunner {
 
@@ -47,8 +48,7 @@ final class ServerProcess implements ServerRunner {
             // before the join, whose retries may last a minute: a signal then also exits 0 at once
             Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnSignal, "cairn-shutdown"));
             try {
-                ServerSettings effective = joinIfNeeded(settings);
-                int bundles = launch(effective, bundleDir, fatal, exit);
+                int bundles = launchJoiningMeanwhile(settings, bundleDir, fatal, exit);
                 LOG.info("started bundles=" + bundles + " home=" + bundleDir.getParent() + " in "
                         + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
             } catch (StartupException e) {
@@ -59,17 +59,51 @@ final class ServerProcess implements ServerRunner {
         }
     }
 
-    /** Registers this server with the cluster of {@code --server} when it has no etcd database yet. */
-    private static ServerSettings joinIfNeeded(ServerSettings settings) throws StartupException {
+    /**
+     * Starts the framework and, when this server has to join the cluster of {@code --server} first, registers it
+     * meanwhile on another thread: loading and starting the bundles takes a second or two, about as long as the
+     * join's requests, and no bundle acts before the configuration, which is written once the join returned its
+     * settings. A join that fails still ends the start with its own error; a framework that fails ends the join.
+     */
+    private int launchJoiningMeanwhile(ServerSettings settings, Path bundleDir, FatalErrors fatal, ExitMessages exit)
+            throws StartupException {
         Tombstone.clearForRejoin(settings);
         if (!ClusterJoin.isNeeded(settings)) {
-            return settings;
+            return launch(settings, bundleDir, fatal, exit, CompletableFuture.completedFuture(settings));
         }
+        CompletableFuture<ServerSettings> join = new CompletableFuture<>();
+        Thread joining = new Thread(() -> {
+            try {
+                join.complete(new ClusterJoin().join(settings));
+            } catch (StartupException | RuntimeException | Error e) {
+                join.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                join.completeExceptionally(new StartupException(
+                        "interrupted while joining the cluster at " + settings.cluster().serverUrl()));
+            }
+        }, "cairn-join");
+        joining.setDaemon(true);
+        joining.start();
         try {
-            return new ClusterJoin().join(settings);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException("interrupted while joining the cluster at " + settings.cluster().serverUrl());
+            return launch(settings, bundleDir, fatal, exit, join);
+        } finally {
+            joining.interrupt(); // ends the join's retries when the framework failed; nothing once it returned
+        }
+    }
+
+    /** The settings the completed join returned, or the error that ended it. */
+    private static ServerSettings joined(CompletableFuture<ServerSettings> join) throws StartupException {
+        try {
+            return join.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StartupException) {
+                throw (StartupException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw (RuntimeException) cause;
         }
     }
 
@@ -88,17 +122,21 @@ final class ServerProcess implements ServerRunner {
     }
 
     /**
-     * Framework up, fatal-error and exit sinks registered, bundles started, configuration written; returns the
-     * bundle count.
+     * Framework up, fatal-error and exit sinks registered, bundles started, then the configuration written from
+     * the settings {@code effective} completes with, unless a bundle reported a fatal error or a finished job
+     * first; returns the bundle count.
      */
-    private int launch(ServerSettings settings, Path bundleDir, FatalErrors fatal, ExitMessages exit)
-            throws StartupException {
+    private int launch(ServerSettings settings, Path bundleDir, FatalErrors fatal, ExitMessages exit,
+            CompletableFuture<ServerSettings> effective) throws StartupException {
         framework = EmbeddedFramework.init(EmbeddedFramework.properties(settings.dataDir(), settings.debug()));
         framework.controlLogLevel(settings.debug());
         framework.registerFatalErrors(fatal);
         framework.registerExitMessages(exit);
         int bundles = framework.installAndStart(bundleDir).size();
-        framework.configure(settings.toConfiguration());
+        CompletableFuture.anyOf(effective, fatal.first(), exit.first()).exceptionally(e -> null).join();
+        if (effective.isDone()) {
+            framework.configure(joined(effective).toConfiguration());
+        } // else a bundle failed or finished during the join: awaitExit reports it, and the join ends
         return bundles;
     }
 

@@ -66,7 +66,7 @@ public class ServerProcessTest {
     }
 
     @Test
-    public void failedJoinStopsBeforeTheFrameworkStarts() throws Exception {
+    public void failedJoinEndsTheStartBeforeAnyConfigurationIsWritten() throws Exception {
         Path home = TestBundles.home(temp.newFolder("home").toPath());
         Path dataDir = temp.getRoot().toPath().resolve("data");
         try (TestSupervisor supervisor = new TestSupervisor();
@@ -79,7 +79,22 @@ public class ServerProcessTest {
             assertFalse(server.output(), server.output().contains(TestSupervisor.PASSWORD));
             assertEquals(List.of("GET /cacerts"), supervisor.requestLines());
         }
-        assertFalse(Files.exists(dataDir.resolve("felix-cache")));
+        assertFalse(Files.exists(dataDir.resolve("server")));
+    }
+
+    @Test
+    public void bundleFailingWhileTheJoinWaitsForTheClusterIsReportedAtOnce() throws Exception {
+        Path home = TestBundles.home(temp.newFolder("home").toPath());
+        TestBundles.fatalBundle(home.resolve("bundle"));
+        try (TestSupervisor supervisor = new TestSupervisor()) {
+            // the join retries for a minute; the bundles start meanwhile, and the fatal error ends it
+            supervisor.answer("GET /cacerts", request -> new TestSupervisor.Answer(503, "{\"error\":\"starting\"}"));
+            try (ChildJvm server = server(home, temp.getRoot().toPath().resolve("data"), "--server", supervisor.url(),
+                    "--token", supervisor.token())) {
+                assertEquals(server.output(), 1, server.awaitExit(START_TIMEOUT_MS));
+                assertTrue(server.output(), server.output().contains("cairn: " + FatalOnStart.MESSAGE));
+            }
+        }
     }
 
     @Test
