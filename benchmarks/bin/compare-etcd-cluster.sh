@@ -398,7 +398,7 @@ failover() {
   setsid "${cmd[@]}" >"$out" 2>&1 &
   PGID[writer-$system]=$!
   deadline=$((SECONDS + STARTUP_TIMEOUT))
-  until grep -q '^availability: first put acknowledged' "$out"; do
+  until grep -qs '^availability: first put acknowledged' "$out"; do
     alive "writer-$system" || fail "the failover writer exited before its first put; see $out"
     [ $SECONDS -lt $deadline ] || fail "no put acknowledged by $system within ${STARTUP_TIMEOUT}s; see $out"
     sleep 0.1
