@@ -6,10 +6,12 @@ import static org.junit.Assert.assertTrue;
 
 import dev.cairn.launcher.testbundle.ExitOnStart;
 import dev.cairn.launcher.testbundle.FatalOnStart;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -32,6 +34,7 @@ public class ServerProcessTest {
             String banner = server.awaitLine("starting:", START_TIMEOUT_MS);
             assertTrue(banner, banner.startsWith("cairn " + CairnVersion.version() + " starting: data-dir=" + dataDir));
             server.awaitLine("started bundles=1", START_TIMEOUT_MS);
+            assertEquals(1, storedConfigurations(dataDir).size());
 
             long signalled = System.nanoTime();
             // SIGTERM; Process.destroy() would also close our end of its stdout, losing its last lines
@@ -80,6 +83,8 @@ public class ServerProcessTest {
             assertEquals(List.of("GET /cacerts"), supervisor.requestLines());
         }
         assertFalse(Files.exists(dataDir.resolve("server")));
+        // the bundles started during the join; Config Admin would have stored the configuration in their cache
+        assertEquals(List.of(), storedConfigurations(dataDir));
     }
 
     @Test
@@ -136,6 +141,16 @@ public class ServerProcessTest {
             assertEquals(server.output(), 1, server.awaitExit(START_TIMEOUT_MS));
             assertTrue(server.output(), server.output().contains(
                     "cairn: bundle test.broken 1.0.0 (test-broken.jar) does not resolve: "));
+        }
+    }
+
+    /** The {@code cairn.server} configurations Config Admin stored under {@code dataDir}'s framework cache. */
+    private static List<Path> storedConfigurations(Path dataDir) throws IOException {
+        if (!Files.exists(dataDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            return files.filter(f -> f.endsWith(Path.of("config", "cairn", "server.config"))).toList();
         }
     }
 

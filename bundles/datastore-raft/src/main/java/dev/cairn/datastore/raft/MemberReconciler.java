@@ -41,9 +41,9 @@ final class MemberReconciler implements Runnable {
     static final long CATCHING_UP_MS = 50;
     /**
      * For this long after a recorded member was first found unreachable, it is looked for every
-     * {@value #CATCHING_UP_MS} ms too: a joining server records itself before its own Raft server starts, seconds
-     * later, and a whole period more delayed every join by up to half a second. A member recorded for a server that
-     * is not started soon (etcdctl member add) is looked for once a period after this.
+     * {@value #CATCHING_UP_MS} ms too: a joining server records itself seconds before its own Raft server starts. A
+     * member recorded for a server that is not started soon (etcdctl member add) is looked for once a period after
+     * this.
      */
     static final long STARTING_MS = 30_000;
     /** Changes one run makes at most, one after another. */
@@ -57,7 +57,7 @@ final class MemberReconciler implements Runnable {
     private final ScheduledExecutorService thread;
     private final AtomicBoolean lookSoon = new AtomicBoolean();
     /** Per learner, the highest commit index it reported and when it first did (membership thread only). */
-    private final Map<RaftPeerId, Progress> lastReported = new HashMap<>();
+    private final Map<RaftPeerId, Progress> learnerProgress = new HashMap<>();
     /** Per recorded member not in the configuration, when it was first found unreachable (membership thread only). */
     private final Map<Long, Long> unreachableSince = new HashMap<>();
     /** Set by a run that found a learner catching up or a member's server about to start. */
@@ -104,8 +104,8 @@ final class MemberReconciler implements Runnable {
     private boolean reconcile() {
         RaftConfiguration conf = node.division().getRaftConf();
         List<MemberRecord> recorded = records.get();
-        unreachableSince.keySet().removeIf(id -> recorded.stream()
-                .noneMatch(r -> r.id() == id && RaftMembership.configured(conf, r.id()) == null));
+        unreachableSince.keySet().removeIf(id -> RaftMembership.configured(conf, id) != null
+                || recorded.stream().noneMatch(r -> r.id() == id));
         for (MemberRecord r : recorded) {
             if (RaftMembership.configured(conf, r.id()) != null || r.peerUrls().isEmpty()) {
                 continue;
@@ -120,7 +120,7 @@ final class MemberReconciler implements Runnable {
             lookAgainSoon |= now - since < TimeUnit.MILLISECONDS.toNanos(STARTING_MS);
         }
         List<RaftPeer> learners = List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER));
-        lastReported.keySet().removeIf(id -> learners.stream().noneMatch(l -> l.getId().equals(id)));
+        learnerProgress.keySet().removeIf(id -> learners.stream().noneMatch(l -> l.getId().equals(id)));
         for (RaftPeer learner : learners) {
             MemberRecord r = recorded.stream().filter(m -> m.id() == MemberIds.of(learner.getId())).findFirst()
                     .orElse(null);
@@ -128,13 +128,13 @@ final class MemberReconciler implements Runnable {
                 continue;
             }
             if (LearnerProgress.caughtUp(node.division(), learner.getId())) {
-                lastReported.remove(learner.getId());
+                learnerProgress.remove(learner.getId());
                 membership.promote(learner);
                 return true;
             }
             long reported = LearnerProgress.reported(node.division(), learner.getId());
             long now = System.nanoTime();
-            Progress progress = lastReported.merge(learner.getId(), new Progress(reported, now),
+            Progress progress = learnerProgress.merge(learner.getId(), new Progress(reported, now),
                     (before, look) -> look.index() > before.index() ? look : before);
             lookAgainSoon |= now - progress.since() < TimeUnit.MILLISECONDS.toNanos(PERIOD_MS);
         }
