@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * transaction (each still gets its own revision), commits once (one fsync for the whole batch), updates the
  * in-memory state, completes the futures and hands the events to the watch hub. A failed commit fails every
  * request of the batch and reloads the in-memory state from the database.
+ *
+ * <p>Futures complete in commit order. When nothing else is queued, the writer completes a batch itself; otherwise
+ * the completer thread does, so that the callbacks of one batch (a Raft reply, the next proposal) run beside the
+ * next batch's transaction instead of before it. The hand-off costs a thread wake-up (50-200 us on two busy cores)
+ * that a lone client would pay on every write while nobody waits behind the writer. Callbacks chained on these
+ * futures without an executor may therefore run on either thread, and must not wait for another write.
  *
  * <p>For a Raft replica a failed commit stops the writer instead: the entries after it must not be applied to a
  * store that lacks it, so every later task is refused and the replica is rebuilt from its log. Its commits are not
@@ -53,6 +60,8 @@ final class WriteBatcher {
     private final Thread thread;
     private final Commits observer;
     private final AtomicLong commits = new AtomicLong();
+    /** Batches handed to the completer whose futures are not all completed yet (only the writer adds). */
+    private final AtomicInteger completing = new AtomicInteger();
     private final boolean replica;
     private volatile boolean closing;
     /** Set once a replica's batch failed: nothing is applied after it. */
@@ -247,7 +256,26 @@ final class WriteBatcher {
             runQuietly(() -> hub.publish(events, committed, recordEvents, recordPrevValues));
             runQuietly(afterCommit);
         }
-        completer.execute(() -> batch.forEach(WriteTask::complete));
+        complete(batch);
+    }
+
+    /**
+     * Completes the futures of a committed (or refused) batch: here when no request waits and every earlier batch
+     * is completed (so the order holds), else on the completer.
+     */
+    private void complete(List<WriteTask<?>> batch) {
+        if (queue.isEmpty() && completing.get() == 0) {
+            batch.forEach(WriteTask::complete);
+            return;
+        }
+        completing.incrementAndGet();
+        completer.execute(() -> {
+            try {
+                batch.forEach(WriteTask::complete);
+            } finally {
+                completing.decrementAndGet();
+            }
+        });
     }
 
     private void observe(int requests, long nanos) {
@@ -266,7 +294,7 @@ final class WriteBatcher {
             task.refusal = e instanceof DatastoreException d ? d : failure(e, 1);
             reloadQuietly();
         }
-        completer.execute(task::complete);
+        complete(List.of(task));
     }
 
     /** Back to the replica's normal mode after a durable batch: the Raft log, not SQLite, is fsynced per write. */
@@ -290,11 +318,11 @@ final class WriteBatcher {
             failed = new DatastoreException(StoreError.INTERNAL, "the replica store " + file + " stopped applying"
                     + " after a failed write: " + cause.getMessage() + "; restart the server to recover it from"
                     + " its Raft log", cause);
-            completer.execute(() -> batch.forEach(WriteTask::complete));
+            complete(batch);
             return;
         }
         reloadQuietly();
-        completer.execute(() -> batch.forEach(WriteTask::complete));
+        complete(batch);
     }
 
     private DatastoreException failure(Throwable cause, int requests) {

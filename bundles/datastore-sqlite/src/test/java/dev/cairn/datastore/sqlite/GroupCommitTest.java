@@ -3,6 +3,7 @@ package dev.cairn.datastore.sqlite;
 import static dev.cairn.datastore.sqlite.StoreFixture.b;
 import static dev.cairn.datastore.sqlite.StoreFixture.get;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.cairn.datastore.api.DatastoreException;
@@ -12,9 +13,12 @@ import dev.cairn.datastore.api.PutResult;
 import dev.cairn.datastore.api.RangeRequest;
 import dev.cairn.datastore.api.StoreError;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.junit.After;
@@ -23,7 +27,9 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** Concurrent writers share commits, and every request still gets its own revision. */
+/**
+ * Concurrent writers share commits, and every request still gets its own revision; futures complete in commit order.
+ */
 public class GroupCommitTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
@@ -114,6 +120,56 @@ public class GroupCommitTest {
         assertEquals(3, get(third).revision());
         assertEquals(0, get(store.range(RangeRequest.of(KeyRange.single(b("b"))))).count());
         assertEquals(3, store.currentRevision());
+    }
+
+    /**
+     * Some batches are completed by the writer, others (while requests wait) by the completer thread, whose
+     * callbacks may lag; a Raft replica's applied index may only grow, so the futures must still complete in commit
+     * order.
+     */
+    @Test
+    public void futuresCompleteInCommitOrderWhicheverThreadCompletesThem() throws Exception {
+        List<Long> completed = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> callbacks = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            boolean slow = i % 20 == 0;
+            callbacks.add(store.put(PutRequest.of(b("k" + i), b("v"))).thenAccept(r -> {
+                completed.add(r.revision());
+                if (slow) {
+                    sleepQuietly(1);
+                }
+            }));
+            if (i % 7 == 0) {
+                sleepQuietly(1); // lets the queue run empty now and then, so that both threads complete batches
+            }
+        }
+        for (CompletableFuture<Void> c : callbacks) {
+            get(c);
+        }
+        assertEquals(2000, completed.size());
+        for (int i = 1; i < completed.size(); i++) {
+            assertTrue("revision " + completed.get(i) + " completed after " + completed.get(i - 1),
+                    completed.get(i) > completed.get(i - 1));
+        }
+    }
+
+    /** A lone client's write is answered without waking another thread to complete it. */
+    @Test
+    public void aWriteWithNothingQueuedBehindItIsCompletedByTheWriter() throws Exception {
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 50; i++) {
+            get(store.put(PutRequest.of(b("lone" + i), b("v")))
+                    .thenAccept(r -> threads.add(Thread.currentThread().getName())));
+        }
+        assertFalse("completed on " + threads, threads.contains("cairn-sqlite-completer"));
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void awaitQuietly(CountDownLatch latch) {
