@@ -60,6 +60,8 @@ final class WriteBatcher {
     private final Thread thread;
     private final Commits observer;
     private final AtomicLong commits = new AtomicLong();
+    /** Tasks the writer took from the queue and has not run yet (writer thread only). */
+    private final ArrayDeque<WriteTask<?>> backlog = new ArrayDeque<>();
     /** Batches handed to the completer whose futures are not all completed yet (only the writer adds). */
     private final AtomicInteger completing = new AtomicInteger();
     private final boolean replica;
@@ -132,7 +134,6 @@ final class WriteBatcher {
     }
 
     private void run() {
-        ArrayDeque<WriteTask<?>> backlog = new ArrayDeque<>();
         while (true) {
             if (backlog.isEmpty()) {
                 try {
@@ -260,11 +261,11 @@ final class WriteBatcher {
     }
 
     /**
-     * Completes the futures of a committed (or refused) batch: here when no request waits and every earlier batch
-     * is completed (so the order holds), else on the completer.
+     * Completes the futures of a committed (or refused) batch: here when no task waits (queued, or taken from the
+     * queue but not run yet) and every earlier batch is completed (so the order holds), else on the completer.
      */
     private void complete(List<WriteTask<?>> batch) {
-        if (queue.isEmpty() && completing.get() == 0) {
+        if (backlog.isEmpty() && queue.isEmpty() && completing.get() == 0) {
             batch.forEach(WriteTask::complete);
             return;
         }

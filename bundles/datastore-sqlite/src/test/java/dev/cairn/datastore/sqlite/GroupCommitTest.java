@@ -164,6 +164,30 @@ public class GroupCommitTest {
         assertFalse("completed on " + threads, threads.contains("cairn-sqlite-completer"));
     }
 
+    /**
+     * A task the writer already took from the queue (here a defragmentation, which runs alone after the batch) waits
+     * behind the batch too: the batch's callbacks must not run before it.
+     */
+    @Test
+    public void aWriteWithATaskWaitingBehindItIsCompletedByTheCompleter() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Object> blocker = store.onWriter(scope -> {
+            running.countDown();
+            awaitQuietly(release);
+            return null;
+        });
+        running.await();
+        // both are taken from the queue together once the blocker's batch is done
+        CompletableFuture<String> completedOn = store.put(PutRequest.of(b("a"), b("1")))
+                .thenApply(r -> Thread.currentThread().getName());
+        CompletableFuture<Void> defragmented = store.defragment();
+        release.countDown();
+        get(blocker);
+        get(defragmented);
+        assertEquals("cairn-sqlite-completer", get(completedOn));
+    }
+
     private static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
