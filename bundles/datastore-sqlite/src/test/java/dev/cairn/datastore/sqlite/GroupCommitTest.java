@@ -96,14 +96,8 @@ public class GroupCommitTest {
 
     @Test
     public void aRefusedRequestInABatchWritesNothingAndTakesNoRevision() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Object> blocker = store.onWriter(scope -> {
-            running.countDown();
-            awaitQuietly(release);
-            return null;
-        });
-        running.await();
+        CompletableFuture<Object> blocker = holdWriter(release);
         // queued behind the blocker, so they run as one batch
         CompletableFuture<PutResult> first = store.put(PutRequest.of(b("a"), b("1")));
         CompletableFuture<PutResult> refused = store.put(PutRequest.of(b("b"), b("1"), 999));
@@ -170,14 +164,8 @@ public class GroupCommitTest {
      */
     @Test
     public void aWriteWithATaskWaitingBehindItIsCompletedByTheCompleter() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Object> blocker = store.onWriter(scope -> {
-            running.countDown();
-            awaitQuietly(release);
-            return null;
-        });
-        running.await();
+        CompletableFuture<Object> blocker = holdWriter(release);
         // both are taken from the queue together once the blocker's batch is done
         CompletableFuture<String> completedOn = store.put(PutRequest.of(b("a"), b("1")))
                 .thenApply(r -> Thread.currentThread().getName());
@@ -186,6 +174,18 @@ public class GroupCommitTest {
         get(blocker);
         get(defragmented);
         assertEquals("cairn-sqlite-completer", get(completedOn));
+    }
+
+    /** Occupies the writer until {@code release} opens; returns once it does, with the holding task's future. */
+    private CompletableFuture<Object> holdWriter(CountDownLatch release) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<Object> holder = store.onWriter(scope -> {
+            running.countDown();
+            awaitQuietly(release);
+            return null;
+        });
+        running.await();
+        return holder;
     }
 
     private static void sleepQuietly(long millis) {
